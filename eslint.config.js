@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'docs/**', 'coverage/**', 'examples/out/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'docs/**', 'coverage/**', 'examples/out/**', '**/*.d.ts', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

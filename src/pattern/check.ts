@@ -8,9 +8,11 @@ import type {
   Qualifier,
   SourcePosition,
 } from './ast.js';
-import { comparisonsOf, nodePosition } from './ast.js';
+import { nodePosition } from './ast.js';
+import { registryGeneration } from '../stix/extension-registry.js';
 import { describePath, kindName } from './object-model.js';
-import { parsePattern } from './parser.js';
+import type { PathInfo } from './object-model.js';
+import { parsePattern, parsePatternText } from './parser.js';
 import { printObjectPath } from './print.js';
 import type { ValueKind } from './sco-properties.js';
 import { base64Problem, compileMatches, parseIpRange, timestampMillis, timestampProblem } from './values.js';
@@ -85,6 +87,23 @@ export function checkPattern(input: string | PatternAst, options: CheckOptions =
   };
 }
 
+/**
+ * The diagnostics of {@link checkPattern} for pattern text, as the STIX validator wants them for every indicator. The
+ * clean common case parses without recording node positions; only a pattern with findings is parsed again with
+ * positions, so that its messages carry line:column exactly as checkPattern's do.
+ *
+ * @internal
+ */
+export function patternDiagnostics(text: string): Diagnostic[] {
+  const parsed = parsePatternText(text, false);
+  if (!parsed.ok) return checkPattern(text).diagnostics;
+  let found = false;
+  checkExpression(parsed.ast, {}, () => {
+    found = true;
+  });
+  return found ? checkPattern(text).diagnostics : [];
+}
+
 type Report = (code: string, severity: 'error' | 'warning', node: object | undefined, message: string) => void;
 
 /** §12.7: 1 = one observation expression without qualifiers; 2 = adds observation AND/OR; 3 = FOLLOWEDBY or qualifiers. */
@@ -111,8 +130,8 @@ function checkExpression(e: PatternExpression, options: CheckOptions, report: Re
   switch (e.kind) {
     case 'observation':
       checkQualifiers(e, e.qualifiers, true, options, report);
-      checkRootTypes(e.comparison, report);
-      for (const c of comparisonsOf(e.comparison)) checkComparison(c, report);
+      if (!sameObjectType(e.comparison, firstObjectType(e.comparison))) checkRootTypes(e.comparison, report);
+      forEachComparison(e.comparison, report, checkComparison);
       return;
     case 'group':
       checkQualifiers(e, e.qualifiers, false, options, report);
@@ -133,6 +152,7 @@ function checkQualifiers(
   options: CheckOptions,
   report: Report,
 ): void {
+  if (qualifiers.length === 0) return;
   const seen = new Set<Qualifier['kind']>();
   for (const q of qualifiers) {
     const node = nodePosition(q) ? q : owner;
@@ -187,6 +207,51 @@ function checkQualifiers(
       }
     }
   }
+}
+
+function firstObjectType(c: ComparisonExpression): string {
+  return c.kind === 'comparison' ? c.path.objectType : firstObjectType(c.left);
+}
+
+/** True when every comparison is on `type`: the usual case, which cannot break the root-type rule. */
+function sameObjectType(c: ComparisonExpression, type: string): boolean {
+  return c.kind === 'comparison' ? c.path.objectType === type : sameObjectType(c.left, type) && sameObjectType(c.right, type);
+}
+
+function forEachComparison(c: ComparisonExpression, report: Report, visit: (c: Comparison, report: Report) => void): void {
+  if (c.kind === 'comparison') {
+    visit(c, report);
+  } else {
+    forEachComparison(c.left, report, visit);
+    forEachComparison(c.right, report, visit);
+  }
+}
+
+// describePath walks the SCO model and the extension registry; indicator feeds use a few hundred distinct paths over
+// and over. Entries are dropped when the registry changes, and the table is bounded.
+const PATH_CACHE_LIMIT = 4096;
+const pathCache = new Map<string, PathInfo>();
+let pathCacheGeneration = -1;
+
+function pathKey(path: Comparison['path']): string {
+  let key = path.objectType;
+  for (const step of path.steps) key += step.kind === 'property' ? '\u0000.' + step.name : '\u0000[' + String(step.index);
+  return key;
+}
+
+function cachedDescribePath(path: Comparison['path']): PathInfo {
+  const generation = registryGeneration();
+  if (generation !== pathCacheGeneration || pathCache.size >= PATH_CACHE_LIMIT) {
+    pathCache.clear();
+    pathCacheGeneration = generation;
+  }
+  const key = pathKey(path);
+  let info = pathCache.get(key);
+  if (info === undefined) {
+    info = describePath(path);
+    pathCache.set(key, info);
+  }
+  return info;
 }
 
 /** Root types an expression can match; AND needs a common one (§9.5: operands of AND match the same object). */
@@ -266,30 +331,32 @@ function checkConstant(c: Constant, owner: Comparison, report: Report): boolean 
   }
 }
 
-function checkComparison(c: Comparison, report: Report): void {
-  const info = describePath(c.path);
+function mismatch(c: Comparison, kind: ValueKind, constant: Constant, report: Report): void {
   const pathText = printObjectPath(c.path);
-  for (const p of info.problems) report(p.code, p.severity, c, `${pathText}: ${p.message}`);
-  const kind = info.kind;
-  const listWithoutIndex = kind.k === 'list';
-  const mismatch = (constant: Constant): void => {
-    if (listWithoutIndex) {
-      report(
-        'pattern-list-without-index',
-        'warning',
-        c,
-        `${pathText} is a list: compare its elements with ${pathText}[*] (any element) or [n]`,
-      );
-      return;
-    }
-    const hint = kind.k === 'timestamp' && constant.kind === 'string' ? ` (write timestamps as t'...')` : '';
+  if (kind.k === 'list') {
     report(
-      'pattern-type-mismatch',
-      'error',
+      'pattern-list-without-index',
+      'warning',
       c,
-      `${pathText} is ${kindName(kind)} but is compared with ${CONSTANT_NAMES[constant.kind]}${hint}; the comparison would always be ${c.operator === '!=' && !c.negated ? 'true' : 'false'}`,
+      `${pathText} is a list: compare its elements with ${pathText}[*] (any element) or [n]`,
     );
-  };
+    return;
+  }
+  const hint = kind.k === 'timestamp' && constant.kind === 'string' ? ` (write timestamps as t'...')` : '';
+  report(
+    'pattern-type-mismatch',
+    'error',
+    c,
+    `${pathText} is ${kindName(kind)} but is compared with ${CONSTANT_NAMES[constant.kind]}${hint}; the comparison would always be ${c.operator === '!=' && !c.negated ? 'true' : 'false'}`,
+  );
+}
+
+function checkComparison(c: Comparison, report: Report): void {
+  const info = cachedDescribePath(c.path);
+  // The printed path only goes into messages: not built for a clean comparison.
+  const pathText = (): string => printObjectPath(c.path);
+  for (const p of info.problems) report(p.code, p.severity, c, `${pathText()}: ${p.message}`);
+  const kind = info.kind;
   switch (c.operator) {
     case 'EXISTS':
       if (c.negated) {
@@ -306,22 +373,22 @@ function checkComparison(c: Comparison, report: Report): void {
           'pattern-in-heterogeneous',
           numericOnly ? 'warning' : 'error',
           c,
-          `the IN list of ${pathText} mixes ${[...kinds].join(' and ')} constants; §9.6.1 requires one data type`,
+          `the IN list of ${pathText()} mixes ${[...kinds].join(' and ')} constants; §9.6.1 requires one data type`,
         );
       }
       const firstBad = c.values.find((v) => !compatible(v.kind, kind));
-      if (allValid && firstBad !== undefined) mismatch(firstBad);
+      if (allValid && firstBad !== undefined) mismatch(c, kind, firstBad, report);
       return;
     }
     case 'LIKE':
       if (kind.k !== 'string' && kind.k !== 'any' && kind.k !== 'ref') {
-        report('pattern-operator-not-applicable', 'error', c, `LIKE compares strings, but ${pathText} is ${kindName(kind)}`);
+        report('pattern-operator-not-applicable', 'error', c, `LIKE compares strings, but ${pathText()} is ${kindName(kind)}`);
       }
       return;
     case 'MATCHES': {
       const binary = kind.k === 'binary' || kind.k === 'hex';
       if (!binary && kind.k !== 'string' && kind.k !== 'any' && kind.k !== 'ref') {
-        report('pattern-operator-not-applicable', 'error', c, `MATCHES searches strings or binary values, but ${pathText} is ${kindName(kind)}`);
+        report('pattern-operator-not-applicable', 'error', c, `MATCHES searches strings or binary values, but ${pathText()} is ${kindName(kind)}`);
         return;
       }
       try {
@@ -340,7 +407,7 @@ function checkComparison(c: Comparison, report: Report): void {
           'pattern-operator-not-applicable',
           'error',
           c,
-          `${c.operator} applies only to the value of an ipv4-addr or ipv6-addr object (§9.6.1), not to ${pathText}`,
+          `${c.operator} applies only to the value of an ipv4-addr or ipv6-addr object (§9.6.1), not to ${pathText()}`,
         );
       }
       const text = c.value.value as string;
@@ -352,11 +419,11 @@ function checkComparison(c: Comparison, report: Report): void {
     default: {
       if (!checkConstant(c.value, c, report)) return;
       if (!compatible(c.value.kind, kind)) {
-        mismatch(c.value);
+        mismatch(c, kind, c.value, report);
         return;
       }
       if ((c.operator === '<' || c.operator === '<=' || c.operator === '>' || c.operator === '>=') && kind.k === 'ref') {
-        report('pattern-operator-not-applicable', 'error', c, `${c.operator} cannot order references (${pathText})`);
+        report('pattern-operator-not-applicable', 'error', c, `${c.operator} cannot order references (${pathText()})`);
       }
     }
   }

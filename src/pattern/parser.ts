@@ -15,7 +15,7 @@ import type {
 import { setNodePosition } from './ast.js';
 import { PatternSyntaxError } from './errors.js';
 import { printObjectPath } from './print.js';
-import { LexError, tokenize } from './lexer.js';
+import { LexError, tokenize, tokenStart } from './lexer.js';
 import type { Token } from './lexer.js';
 
 /** Why a pattern did not parse: where, and a sentence a person can act on. */
@@ -87,13 +87,23 @@ function describe(t: Token): string {
   }
 }
 
-const at = (p: SourcePosition): string => `${p.line}:${p.column}`;
+const at = (p: { readonly line: number; readonly column: number }): string => `${p.line}:${p.column}`;
 
 /**
  * Parses STIX 2.1 pattern text (§9, grammar STIXPattern.g4) into a typed tree. Never throws: malformed input gives
  * `{ ok: false, error }` with the line and column of the first problem.
  */
 export function parsePattern(text: string): ParseResult {
+  return parsePatternText(text, true);
+}
+
+/**
+ * {@link parsePattern} with a choice: without `positions` no node is given a source position (see `nodePosition`),
+ * which the validator uses for the clean common case and repeats with positions only when it has something to report.
+ *
+ * @internal
+ */
+export function parsePatternText(text: string, positions: boolean): ParseResult {
   if (typeof text !== 'string') {
     return { ok: false, error: { line: 1, column: 1, offset: 0, message: 'a pattern must be a string' } };
   }
@@ -105,7 +115,7 @@ export function parsePattern(text: string): ParseResult {
     throw e;
   }
   try {
-    return { ok: true, ast: new Parser(tokens).parseRoot() };
+    return { ok: true, ast: new Parser(tokens, positions).parseRoot() };
   } catch (e) {
     if (e instanceof Failure) return { ok: false, error: { ...e.position, message: e.message } };
     throw e;
@@ -123,7 +133,10 @@ class Parser {
   private i = 0;
   private depth = 0;
 
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly positions: boolean,
+  ) {}
 
   parseRoot(): PatternAst {
     const first = this.peek();
@@ -157,7 +170,7 @@ class Parser {
   }
 
   private parseObservationChain(op: 'AND' | 'OR' | 'FOLLOWEDBY', next: () => PatternExpression): PatternExpression {
-    const startPos = this.peek().start;
+    const first = this.peek();
     let left = next();
     while (this.isKeyword(op)) {
       const opTok = this.next();
@@ -166,7 +179,7 @@ class Parser {
       }
       void opTok;
       const right = next();
-      left = this.mark({ kind: 'operation', operator: op, left, right }, startPos);
+      left = this.mark({ kind: 'operation', operator: op, left, right }, first);
     }
     return left;
   }
@@ -183,10 +196,10 @@ class Parser {
         this.fail(`expected an observation expression ('[' or '(') after '(', found ${describe(this.peek())}`);
       }
       const inner = this.parseFollowedBy();
-      this.expect(')', `expected ')' to close the parenthesis opened at ${at(t.start)}`);
+      this.expect(')', `expected ')' to close the parenthesis opened at ${at(t)}`);
       this.depth--;
       const quals = this.parseQualifiers();
-      expr = quals.length === 0 ? inner : this.mark({ kind: 'group', expression: inner, qualifiers: quals }, t.start);
+      expr = quals.length === 0 ? inner : this.mark({ kind: 'group', expression: inner, qualifiers: quals }, t);
       return expr;
     } else {
       this.checkKeywordCase(t);
@@ -200,18 +213,18 @@ class Parser {
     this.enter();
     if (this.peek().kind === ']') this.fail(`empty observation expression: put at least one comparison inside '[ ]'`);
     if (this.peek().kind === '[') {
-      this.fail(`observation expressions cannot be nested: '[' opened at ${at(open.start)} is still open`);
+      this.fail(`observation expressions cannot be nested: '[' opened at ${at(open)} is still open`);
     }
     const comparison = this.parseCompOr();
     const close = this.peek();
     if (close.kind !== ']') {
       this.checkKeywordCase(close);
-      this.fail(`expected ']' to close the observation expression opened at ${at(open.start)}, found ${describe(close)}`);
+      this.fail(`expected ']' to close the observation expression opened at ${at(open)}, found ${describe(close)}`);
     }
     this.next();
     this.depth--;
     const qualifiers = this.parseQualifiers();
-    return this.mark({ kind: 'observation', comparison, qualifiers }, open.start);
+    return this.mark({ kind: 'observation', comparison, qualifiers }, open);
   }
 
   private parseQualifiers(): Qualifier[] {
@@ -231,7 +244,7 @@ class Parser {
           this.fail(`expected SECONDS after WITHIN ${n.text} (SECONDS is the only unit), found ${describe(unit)}`);
         }
         this.next();
-        out.push(this.mark({ kind: 'within', seconds: toNumber(n.text) }, t.start));
+        out.push(this.mark({ kind: 'within', seconds: toNumber(n.text) }, t));
       } else if (this.isKeyword('REPEATS')) {
         this.next();
         const n = this.peek();
@@ -244,7 +257,7 @@ class Parser {
           this.fail(`expected TIMES after REPEATS ${n.text}, found ${describe(this.peek())}`);
         }
         this.next();
-        out.push(this.mark({ kind: 'repeats', times: toNumber(n.text) }, t.start));
+        out.push(this.mark({ kind: 'repeats', times: toNumber(n.text) }, t));
       } else if (this.isKeyword('START')) {
         this.next();
         const s = this.peek();
@@ -258,7 +271,7 @@ class Parser {
         const e = this.peek();
         if (e.kind !== 'timestamp') this.fail(`STOP needs a timestamp constant such as t'2026-01-02T00:00:00Z', found ${describe(e)}`);
         this.next();
-        out.push(this.mark({ kind: 'start-stop', start: s.text, stop: e.text }, t.start));
+        out.push(this.mark({ kind: 'start-stop', start: s.text, stop: e.text }, t));
       } else {
         return out;
       }
@@ -268,23 +281,23 @@ class Parser {
   // ---- comparison level --------------------------------------------------------------------------------------
 
   private parseCompOr(): ComparisonExpression {
-    const startPos = this.peek().start;
+    const first = this.peek();
     let left = this.parseCompAnd();
     while (this.isKeyword('OR')) {
       this.next();
       const right = this.parseCompAnd();
-      left = this.mark<BooleanExpression>({ kind: 'boolean', operator: 'OR', left, right }, startPos);
+      left = this.mark<BooleanExpression>({ kind: 'boolean', operator: 'OR', left, right }, first);
     }
     return left;
   }
 
   private parseCompAnd(): ComparisonExpression {
-    const startPos = this.peek().start;
+    const first = this.peek();
     let left = this.parseTest();
     while (this.isKeyword('AND')) {
       this.next();
       const right = this.parseTest();
-      left = this.mark<BooleanExpression>({ kind: 'boolean', operator: 'AND', left, right }, startPos);
+      left = this.mark<BooleanExpression>({ kind: 'boolean', operator: 'AND', left, right }, first);
     }
     return left;
   }
@@ -298,7 +311,7 @@ class Parser {
       const close = this.peek();
       if (close.kind !== ')') {
         this.checkKeywordCase(close);
-        this.fail(`expected ')' to close the parenthesis opened at ${at(t.start)}, found ${describe(close)}`);
+        this.fail(`expected ')' to close the parenthesis opened at ${at(t)}, found ${describe(close)}`);
       }
       this.next();
       this.depth--;
@@ -307,7 +320,7 @@ class Parser {
     if (this.isKeyword('EXISTS')) {
       this.next();
       const path = this.parsePath();
-      return this.mark<Comparison>({ kind: 'comparison', operator: 'EXISTS', negated: false, path }, t.start);
+      return this.mark<Comparison>({ kind: 'comparison', operator: 'EXISTS', negated: false, path }, t);
     }
     if (t.kind === 'ident' && (t.text === 'AND' || t.text === 'OR')) {
       this.fail(`expected a comparison before ${t.text}, found ${t.text}`);
@@ -320,16 +333,15 @@ class Parser {
       negated = true;
     }
     const op = this.peek();
-    const pathText = printObjectPath(path);
     if (op.kind === 'op') {
       this.next();
       const value = this.parseConstant(`after ${op.text}`);
       if (ORDER_OPERATORS.has(op.text) && value.kind === 'boolean') {
-        this.failAt(op.start, `${op.text} cannot compare with a boolean: booleans are only compared with = and !=`);
+        this.failAt(tokenStart(op), `${op.text} cannot compare with a boolean: booleans are only compared with = and !=`);
       }
       return this.mark<Comparison>(
         { kind: 'comparison', operator: op.text as ScalarOperator, negated, path, value },
-        t.start,
+        t,
       );
     }
     if (this.isKeyword('IN')) {
@@ -344,9 +356,9 @@ class Parser {
         values.push(this.parseConstant('after , in the IN list'));
       }
       const close = this.peek();
-      if (close.kind !== ')') this.fail(`expected ',' or ')' to close the IN list opened at ${at(open.start)}, found ${describe(close)}`);
+      if (close.kind !== ')') this.fail(`expected ',' or ')' to close the IN list opened at ${at(open)}, found ${describe(close)}`);
       this.next();
-      return this.mark<Comparison>({ kind: 'comparison', operator: 'IN', negated, path, values }, t.start);
+      return this.mark<Comparison>({ kind: 'comparison', operator: 'IN', negated, path, values }, t);
     }
     if (op.kind === 'ident' && WORD_OPERATORS.has(op.text)) {
       this.next();
@@ -355,17 +367,17 @@ class Parser {
       this.next();
       return this.mark<Comparison>(
         { kind: 'comparison', operator: op.text as ScalarOperator, negated, path, value: { kind: 'string', value: s.text } },
-        t.start,
+        t,
       );
     }
     if (this.isKeyword('EXISTS')) {
       // `path EXISTS` is not in the 2.1 grammar (which has `EXISTS path`) but appears in the wild; accept it.
       this.next();
-      return this.mark<Comparison>({ kind: 'comparison', operator: 'EXISTS', negated, path }, t.start);
+      return this.mark<Comparison>({ kind: 'comparison', operator: 'EXISTS', negated, path }, t);
     }
     this.checkKeywordCase(op);
     this.fail(
-      `expected a comparison operator (=, !=, <, <=, >, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET) after the object path ${pathText}, found ${describe(op)}`,
+      `expected a comparison operator (=, !=, <, <=, >, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET) after the object path ${printObjectPath(path)}, found ${describe(op)}`,
     );
   }
 
@@ -394,13 +406,13 @@ class Parser {
         else if (idx.kind === 'integer') index = toNumber(idx.text);
         else this.fail(`expected a list index (a whole number or *) after '[', found ${describe(idx)}`);
         this.next();
-        this.expect(']', `expected ']' to close the list index opened at ${at(n.start)}`);
+        this.expect(']', `expected ']' to close the list index opened at ${at(n)}`);
         steps.push({ kind: 'index', index });
       } else {
         break;
       }
     }
-    return this.mark({ objectType: t.text, steps }, t.start);
+    return this.mark({ objectType: t.text, steps }, t);
   }
 
   private parsePropertyName(where: string): string {
@@ -437,15 +449,15 @@ class Parser {
         return { kind: 'timestamp', value: t.text };
       case 'ident':
         if (t.text === 'true' || t.text === 'false') return { kind: 'boolean', value: t.text === 'true' };
-        if (/^(true|false)$/i.test(t.text)) this.failAt(t.start, `booleans are written in lower case: true or false`);
+        if (/^(true|false)$/i.test(t.text)) this.failAt(tokenStart(t), `booleans are written in lower case: true or false`);
         this.failAt(
-          t.start,
+          tokenStart(t),
           `expected a constant ${where} (a quoted string such as 'x', a number, true/false, b'…', h'…' or t'…'), found ${describe(t)}${/^[A-Za-z0-9]+$/.test(t.text) ? ': strings must be quoted' : ''}`,
         );
       // falls through (unreachable: failAt throws)
       default:
         this.failAt(
-          t.start,
+          tokenStart(t),
           `expected a constant ${where} (a quoted string such as 'x', a number, true/false, b'…', h'…' or t'…'), found ${describe(t)}`,
         );
     }
@@ -483,17 +495,18 @@ class Parser {
     if (t.kind !== 'ident') return;
     const upper = t.text.toUpperCase();
     if (upper !== t.text && KEYWORD_SET.has(upper)) {
-      this.failAt(t.start, `keywords are upper case: write ${upper} instead of '${t.text}'`);
+      this.failAt(tokenStart(t), `keywords are upper case: write ${upper} instead of '${t.text}'`);
     }
   }
 
-  private mark<T extends object>(node: T, position: SourcePosition): T {
-    setNodePosition(node, position);
+  /** Records where `node` started (from its first token) when the caller asked for positions. */
+  private mark<T extends object>(node: T, at: Token): T {
+    if (this.positions) setNodePosition(node, tokenStart(at));
     return node;
   }
 
   private fail(message: string): never {
-    throw new Failure(message, this.peek().start);
+    throw new Failure(message, tokenStart(this.peek()));
   }
 
   private failAt(position: SourcePosition, message: string): never {

@@ -38,6 +38,15 @@ type Listener = (ext: RegisteredExtension) => void;
 const byId = new Map<string, RegisteredExtension>();
 const byObjectType = new Map<string, RegisteredExtension>();
 const listeners = new Set<Listener>();
+let generation = 0;
+
+/**
+ * A number that changes whenever an extension is registered or removed: caches of anything derived from the registry
+ * (the pattern checker's object-path table) compare it instead of subscribing.
+ */
+export function registryGeneration(): number {
+  return generation;
+}
 
 /** Adds (or replaces, by id) an extension in the registry and tells listeners (schema compiler, pattern checker). */
 export function registerExtension(ext: RegisteredExtension): void {
@@ -45,6 +54,7 @@ export function registerExtension(ext: RegisteredExtension): void {
   if (previous?.objectType !== undefined) byObjectType.delete(previous.objectType);
   byId.set(ext.id, ext);
   if (ext.objectType !== undefined) byObjectType.set(ext.objectType, ext);
+  generation++;
   for (const l of listeners) l(ext);
 }
 
@@ -54,6 +64,7 @@ export function unregisterExtension(id: string): boolean {
   if (ext === undefined) return false;
   byId.delete(id);
   if (ext.objectType !== undefined) byObjectType.delete(ext.objectType);
+  generation++;
   return true;
 }
 

@@ -105,14 +105,27 @@ export function idContributingProperties(type: string): readonly string[] | unde
   return undefined;
 }
 
-function chooseOneHash(hashes: unknown): unknown {
-  if (hashes === null || typeof hashes !== 'object' || Array.isArray(hashes)) return hashes;
-  const record = hashes as Record<string, unknown>;
+/** The hash a deterministic id uses: MD5, else SHA-1, else SHA-256, else SHA-512, else the first key. */
+function preferredHash(hashes: Readonly<Record<string, unknown>>): string | undefined {
   for (const algo of HASH_PREFERENCE) {
-    if (Object.hasOwn(record, algo)) return { [algo]: record[algo] };
+    if (Object.hasOwn(hashes, algo)) return algo;
   }
-  const first = Object.keys(record)[0];
-  return first === undefined ? undefined : { [first]: record[first] };
+  for (const key in hashes) {
+    if (Object.hasOwn(hashes, key)) return key;
+  }
+  return undefined;
+}
+
+/** Contributing property lists in JCS member order, so the name can be written without building an object first. */
+const sortedLists = new WeakMap<readonly string[], readonly string[]>();
+
+function inJcsOrder(props: readonly string[]): readonly string[] {
+  let sorted = sortedLists.get(props);
+  if (sorted === undefined) {
+    sorted = [...props].sort();
+    sortedLists.set(props, sorted);
+  }
+  return sorted;
 }
 
 /**
@@ -125,17 +138,30 @@ function chooseOneHash(hashes: unknown): unknown {
 export function scoIdName(sco: { readonly type: string } & Readonly<Record<string, unknown>>): string | undefined {
   const props = idContributingProperties(sco.type);
   if (props === undefined || props.length === 0) return undefined;
-  const contributing: Record<string, unknown> = {};
+  // The same text as canonicalJson over an object of the present properties, written member by member: the
+  // validator computes this for every SCO it sees.
+  let out = '{';
   let any = false;
-  for (const prop of props) {
+  for (const prop of inJcsOrder(props)) {
     if (!Object.hasOwn(sco, prop)) continue;
-    const value = prop === 'hashes' ? chooseOneHash(sco[prop]) : sco[prop];
+    const value = sco[prop];
     if (value === undefined) continue;
-    contributing[prop] = value;
+    let text: string | undefined;
+    if (prop === 'hashes' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const hashes = value as Readonly<Record<string, unknown>>;
+      const algo = preferredHash(hashes);
+      if (algo === undefined) continue;
+      const one = canonicalJson(hashes[algo]);
+      if (one === undefined) return undefined;
+      text = '{' + JSON.stringify(algo) + ':' + one + '}';
+    } else {
+      text = canonicalJson(value);
+      if (text === undefined) return undefined;
+    }
+    out += (any ? ',' : '') + JSON.stringify(prop) + ':' + text;
     any = true;
   }
-  if (!any) return undefined;
-  return canonicalJson(contributing);
+  return any ? out + '}' : undefined;
 }
 
 /**

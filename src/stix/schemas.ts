@@ -11,6 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from './diagnostic.js';
 import { escapePointerToken } from './diagnostic.js';
+import { isStixIdentifier, isStixTimestamp } from './lexical.js';
 import type { JsonSchema, RegisteredExtension } from './extension-registry.js';
 import { getExtension, getExtensionForObjectType, listExtensions, onExtensionRegistered } from './extension-registry.js';
 
@@ -75,27 +76,10 @@ const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 /** Folders of `schemas/` that belong to other modules (they register through the extension registry). */
 const FOREIGN_DIRS = new Set(['distillation']);
 
-const TIMESTAMP = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?Z$/;
-const TIMESTAMP_MS = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)\.\d{3,}Z$/;
-// The type part is written so that it cannot swallow the `--` (a `[a-z0-9-]+` prefix would backtrack over the whole
-// UUID on every call); it also rejects type names with `--` or a trailing `-`, which §3.1 forbids.
-const IDENTIFIER =
-  /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 // RFC 3986 §3: an absolute URI starts with a scheme; whitespace is never allowed. Cheaper than a full URL parse.
 const ABSOLUTE_URL = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/;
 const IPV4_PREFIX = /^(?:[0-9]|[12][0-9]|3[0-2])$/;
 const IPV6_PREFIX = /^(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
-
-/** The regex cannot know month lengths: 2016-04-31 and 2017-02-29 are well-formed but are not dates. */
-function isCalendarDay(s: string): boolean {
-  const day = Number(s.slice(8, 10));
-  if (day <= 28) return true;
-  const year = Number(s.slice(0, 4));
-  const month = Number(s.slice(5, 7));
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const length = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return day <= length;
-}
 
 function isCidr(s: string, isAddress: (a: string) => boolean, prefix: RegExp): boolean {
   const slash = s.indexOf('/');
@@ -112,15 +96,15 @@ export interface StixFormat {
 /** Named formats our schemas use. */
 export const STIX_FORMATS: Readonly<Record<string, StixFormat>> = nullPrototype({
   'stix-timestamp': {
-    validate: (s: string) => TIMESTAMP.test(s) && isCalendarDay(s),
+    validate: (s: string) => isStixTimestamp(s, 0),
     rule: 'a STIX timestamp (YYYY-MM-DDTHH:mm:ss[.s+]Z, in UTC, a real calendar date)',
   },
   'stix-timestamp-ms': {
-    validate: (s: string) => TIMESTAMP_MS.test(s) && isCalendarDay(s),
+    validate: (s: string) => isStixTimestamp(s, 3),
     rule: 'a STIX timestamp with at least millisecond precision (YYYY-MM-DDTHH:mm:ss.sssZ, in UTC, a real calendar date)',
   },
   'stix-identifier': {
-    validate: (s: string) => IDENTIFIER.test(s),
+    validate: isStixIdentifier,
     rule: 'a STIX identifier (<object-type>--<RFC 4122 UUID>)',
   },
   'stix-ipv4': {

@@ -11,12 +11,26 @@ import { DistillIntelError } from '../errors.js';
  */
 export function uuidV5(name: string, namespace: string): string {
   const ns = namespaceBytes(namespace);
-  const h = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer');
-  h[6] = ((h[6] as number) & 0x0f) | 0x50;
-  h[8] = ((h[8] as number) & 0x3f) | 0x80;
-  const hex = h.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let data: Buffer;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so a name this short always fits the scratch buffer: no Buffer per
+  // call on the validator's path.
+  if (name.length * 3 <= SCRATCH_NAME_BYTES) {
+    ns.copy(scratch, 0);
+    data = scratch.subarray(0, 16 + scratch.write(name, 16, 'utf8'));
+  } else {
+    data = Buffer.concat([ns, Buffer.from(name, 'utf8')]);
+  }
+  const hex = hash('sha1', data, 'hex');
+  // Version nibble (hex digit 12) becomes 5; the variant nibble (digit 16) keeps its low two bits under 10xx.
+  const variant = VARIANT_DIGITS[parseInt(hex.charAt(16), 16) & 0x3] as string;
+  return (
+    hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-5' + hex.slice(13, 16) + '-' + variant + hex.slice(17, 20) + '-' + hex.slice(20, 32)
+  );
 }
+
+const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
+const SCRATCH_NAME_BYTES = 4096;
+const scratch = Buffer.allocUnsafe(16 + SCRATCH_NAME_BYTES);
 
 const namespaces = new Map<string, Buffer>();
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { getStixPatternChecker, setStixPatternChecker } from '../../src/stix/pattern-hook.js';
-import { installPatternChecker, stixPatternChecker } from '../../src/pattern/index.js';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkPattern, installPatternChecker, nodePosition, parsePattern, stixPatternChecker } from '../../src/pattern/index.js';
+import { parsePatternText } from '../../src/pattern/parser.js';
 
 describe('validator hook', () => {
   it('loading distill-intel/pattern registers the checker with the STIX validator', () => {
@@ -44,5 +48,34 @@ describe('validate() uses the pattern checker', () => {
     expect(ok.filter((d) => d.code.startsWith('pattern-'))).toEqual([]);
     const bad = validate(indicator("[ipv4-addr:value ISSUBSET '203.0.113.0/24'"));
     expect(bad).toContainEqual(expect.objectContaining({ code: 'pattern-syntax', severity: 'error', path: '/pattern' }));
+  });
+});
+
+describe('the validator\'s checker skips source positions until it has something to say', () => {
+  const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/patterns');
+  const vectors = ['valid.txt', 'invalid.txt'].flatMap((f) =>
+    readFileSync(resolve(corpus, f), 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== ''),
+  );
+  const extra = [
+    "[file:nmae = 'a']",
+    "[file:name = 'a' AND process:pid = 1]",
+    "[network-traffic:protocols = 'tcp']\n  AND [file:size = '12'] WITHIN 5 SECONDS WITHIN 6 SECONDS",
+    "([file:name = 'a'] REPEATS 2 TIMES REPEATS 3 TIMES)",
+  ];
+  it.each([...vectors, ...extra])('same findings, same line:column, as checkPattern: %s', (text) => {
+    expect(stixPatternChecker(text, { strict: false })).toEqual(checkPattern(text).diagnostics);
+  });
+  it('a tree parsed without positions has none; parsePattern records them', () => {
+    const text = "[file:name = 'a']\nOR [file:size = 3]";
+    const quick = parsePatternText(text, false);
+    const full = parsePattern(text);
+    if (!quick.ok || !full.ok) throw new Error('does not parse');
+    expect(quick.ast).toEqual(full.ast);
+    expect(nodePosition(quick.ast)).toBeUndefined();
+    expect(nodePosition(full.ast)).toEqual({ line: 1, column: 1, offset: 0 });
+    if (full.ast.kind !== 'operation') throw new Error('expected OR of two observations');
+    expect(nodePosition(full.ast.right)).toEqual({ line: 2, column: 4, offset: 21 });
   });
 });

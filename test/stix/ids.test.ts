@@ -199,3 +199,49 @@ describe('scoIdName: the single-value shortcut equals RFC 8785 canonicalisation'
     );
   });
 });
+
+describe('scoIdName: written member by member, it equals RFC 8785 over the contributing properties', () => {
+  // The oracle builds the object §2.9 describes (present contributing properties, hashes reduced to one) and hands
+  // it to the reference canonicaliser.
+  const PREFERENCE = ['MD5', 'SHA-1', 'SHA-256', 'SHA-512'];
+  function oracle(sco: Record<string, unknown> & { type: string }): string | undefined {
+    const contributing: Record<string, unknown> = {};
+    for (const prop of ID_CONTRIBUTING_PROPERTIES[sco.type] ?? []) {
+      if (!(prop in sco)) continue;
+      let value = sco[prop];
+      if (prop === 'hashes' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const hashes = value as Record<string, unknown>;
+        const algo = PREFERENCE.find((a) => a in hashes) ?? Object.keys(hashes)[0];
+        if (algo === undefined) continue;
+        value = { [algo]: hashes[algo] };
+      }
+      contributing[prop] = value;
+    }
+    return Object.keys(contributing).length === 0 ? undefined : canonicalize(contributing);
+  }
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(text, tie('value'), { maxKeys: 3 })),
+  })).value;
+  const hashes = fc.dictionary(fc.constantFrom('MD5', 'SHA-1', 'SHA-256', 'SHA-512', 'TLSH', 'SSDEEP', 'x-custom'), fc.stringMatching(/^[0-9a-f]{2,8}$/), { maxKeys: 4 });
+
+  it('for files and network traffic with any mix of present properties and nested values', () => {
+    const file = fc.record({ type: fc.constant('file'), hashes, name: text, extensions: fc.dictionary(text, json, { maxKeys: 2 }), parent_directory_ref: text, size: fc.nat() }, { requiredKeys: ['type'] });
+    const traffic = fc.record({ type: fc.constant('network-traffic'), start: text, src_ref: text, dst_port: fc.nat(65535), protocols: fc.array(text, { maxLength: 3 }), extensions: fc.dictionary(text, json, { maxKeys: 2 }), is_active: fc.boolean() }, { requiredKeys: ['type'] });
+    fc.assert(
+      fc.property(fc.oneof(file, traffic), (sco) => {
+        expect(scoIdName(sco)).toBe(oracle(sco));
+      }),
+      { seed: 20261122, numRuns: 2_000 },
+    );
+  });
+});
+
+describe('uuidV5', () => {
+  it('hashes long names (beyond its scratch buffer) and non-ASCII names like the reference', async () => {
+    const { uuidV5 } = await import('../../src/stix/uuid-v5.js');
+    for (const name of ['', 'a', 'bücher.example', '\u{1F600}'.repeat(700), 'x'.repeat(1365), 'x'.repeat(1366), 'é'.repeat(5000)]) {
+      expect(uuidV5(name, NS)).toBe(referenceUuidV5(NS, name));
+    }
+  });
+});

@@ -23,7 +23,7 @@ export function checkIdentifier(obj: JsonObject, type: string, kind: ObjectKind,
   if (typeof id !== 'string') return;
   const cut = id.indexOf('--');
   if (cut < 0) return; // malformed: the schema (or common-properties) reports it
-  if (id.slice(0, cut) !== type) {
+  if (cut !== type.length || !id.startsWith(type)) {
     reportError(ctx, 'id-type-mismatch', joinPointer(pointer, 'id'), `id '${id}' must start with '${type}--' (§2.7)`);
     return;
   }
