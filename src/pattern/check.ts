@@ -254,19 +254,26 @@ function cachedDescribePath(path: Comparison['path']): PathInfo {
   return info;
 }
 
-/** Root types an expression can match; AND needs a common one (§9.5: operands of AND match the same object). */
-function checkRootTypes(c: ComparisonExpression, report: Report): Set<string> {
-  if (c.kind === 'comparison') return new Set([c.path.objectType]);
+/**
+ * Root types an expression can match; AND needs a common one (§9.5: operands of AND match the same object). Small
+ * arrays rather than sets: a pattern names a handful of types, and this runs for every multi-type pattern checked.
+ */
+function checkRootTypes(c: ComparisonExpression, report: Report): readonly string[] {
+  if (c.kind === 'comparison') return [c.path.objectType];
   const left = checkRootTypes(c.left, report);
   const right = checkRootTypes(c.right, report);
-  if (c.operator === 'OR') return new Set([...left, ...right]);
-  const both = new Set([...left].filter((t) => right.has(t)));
-  if (both.size === 0 && left.size > 0 && right.size > 0) {
+  if (c.operator === 'OR') {
+    const union = [...left];
+    for (const t of right) if (!union.includes(t)) union.push(t);
+    return union;
+  }
+  const both = left.filter((t) => right.includes(t));
+  if (both.length === 0 && left.length > 0 && right.length > 0) {
     report(
       'pattern-root-type',
       'error',
       c,
-      `AND joins comparisons on different object types (${[...left].join(', ')} and ${[...right].join(', ')}): inside one [...] every AND operand must match the same object. Use OR, or separate observation expressions joined by AND: [...] AND [...]`,
+      `AND joins comparisons on different object types (${left.join(', ')} and ${right.join(', ')}): inside one [...] every AND operand must match the same object. Use OR, or separate observation expressions joined by AND: [...] AND [...]`,
     );
   }
   return both;

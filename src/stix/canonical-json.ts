@@ -29,7 +29,7 @@ export function canonicalJson(value: unknown): string | undefined {
       }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record);
-      if (keys.length > 1) keys.sort();
+      sortKeys(keys);
       let out = '{';
       let first = true;
       for (const key of keys) {
@@ -44,5 +44,25 @@ export function canonicalJson(value: unknown): string | undefined {
     }
     default:
       return undefined;
+  }
+}
+
+/**
+ * Sorts member names by UTF-16 code units, as Array.prototype.sort's default order does; SCO members have a handful
+ * of keys, where an insertion sort in place beats the built-in sort and its scratch allocation.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
   }
 }

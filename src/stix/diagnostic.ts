@@ -17,7 +17,10 @@ export interface Diagnostic {
 
 /** Escapes one reference token for a JSON pointer (RFC 6901 §3). */
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof token === 'number') return String(token);
+  // Most tokens are plain property names: no regex pass for them.
+  if (!token.includes('~') && !token.includes('/')) return token;
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Appends tokens to a JSON pointer. */

@@ -67,12 +67,14 @@ const SPEC_RELATIONSHIPS: ReadonlyArray<readonly [readonly string[], string, rea
   [['ipv4-addr', 'ipv6-addr'], 'belongs-to', ['autonomous-system']],
 ];
 
-const ALLOWED = new Map<string, Set<string>>();
+/** source type → relationship_type → target types. Nested rather than keyed by a joined string: no key to build. */
+const ALLOWED = new Map<string, Map<string, Set<string>>>();
 for (const [sources, rel, targets] of SPEC_RELATIONSHIPS) {
   for (const s of sources) {
-    const key = `${s} ${rel}`;
-    let set = ALLOWED.get(key);
-    if (set === undefined) ALLOWED.set(key, (set = new Set()));
+    let byRel = ALLOWED.get(s);
+    if (byRel === undefined) ALLOWED.set(s, (byRel = new Map()));
+    let set = byRel.get(rel);
+    if (set === undefined) byRel.set(rel, (set = new Set()));
     for (const t of targets) set.add(t);
   }
 }
@@ -92,7 +94,7 @@ export function checkRelationshipType(obj: JsonObject, pointer: string, ctx: Rul
   if (!STANDARD_KINDS.has(s) || !STANDARD_KINDS.has(t)) return;
   if (rel === 'derived-from' || rel === 'duplicate-of') {
     if (s === t) return;
-  } else if (ALLOWED.get(`${s} ${rel}`)?.has(t) === true) {
+  } else if (ALLOWED.get(s)?.get(rel)?.has(t) === true) {
     return;
   }
   reportWarning(
