@@ -50,7 +50,9 @@ export type { BoundObservation, CompiledPattern, ExpressionBinding, MatchOptions
 export { ObservationSet, prepareObservations } from './observations.js';
 export type { ObservationGroup, ObservationInput, PreparedObservation, ScoJson } from './observations.js';
 export { SCO_PROPERTIES, PREDEFINED_EXTENSIONS, STANDARD_SCO_TYPES } from './sco-properties.js';
-export type { ValueKind } from './sco-properties.js';
+export type { EmbeddedObjectKind, ValueKind } from './sco-properties.js';
+export type { IpRange } from './values.js';
+export type { StixPatternChecker } from '../stix/pattern-hook.js';
 export { installPatternChecker, stixPatternChecker } from './hook.js';
 
 installPatternChecker();

@@ -63,7 +63,7 @@ export class ObservationSet {
 
   /**
    * Observations whose SCO of `type` has a primitive at the property chain `names` (`*` = every list element),
-   * grouped by value key (see {@link valueKey}). Built on first use per (type, chain) and kept, so many equality patterns on the same
+   * grouped by value key (see `valueKey`). Built on first use per (type, chain) and kept, so many equality patterns on the same
    * property cost one pass over the data.
    */
   valueIndex(type: string, names: readonly string[]): ReadonlyMap<string, readonly number[]> {

@@ -24,8 +24,8 @@ export type ValueKind =
   /** The `extensions` dictionary of an SCO: keys are extension names/ids, resolved by the checker. */
   | { readonly k: 'extensions' };
 
-/** Object kinds, for callers that already know they have one. */
-export type ObjectKind = Extract<ValueKind, { k: 'object' }>;
+/** The value kind of an embedded object (a predefined extension, a MIME part, a PE section...). */
+export type EmbeddedObjectKind = Extract<ValueKind, { k: 'object' }>;
 
 const S: ValueKind = { k: 'string' };
 const I: ValueKind = { k: 'integer' };
@@ -40,7 +40,7 @@ const L = (of: ValueKind): ValueKind => ({ k: 'list', of });
 const D = (of: ValueKind = ANY): ValueKind => ({ k: 'dictionary', of });
 const R = (...to: string[]): ValueKind => ({ k: 'ref', to });
 const RL = (...to: string[]): ValueKind => L(R(...to));
-const O = (props: Record<string, ValueKind>): ObjectKind => ({ k: 'object', props });
+const O = (props: Record<string, ValueKind>): EmbeddedObjectKind => ({ k: 'object', props });
 
 const IP_LIKE = ['ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name'];
 
@@ -225,7 +225,7 @@ export const SCO_PROPERTIES: Readonly<Record<string, Readonly<Record<string, Val
 };
 
 /** Predefined SCO extensions (§6), by SCO type then extension name. */
-export const PREDEFINED_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, ObjectKind>>>> = {
+export const PREDEFINED_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, EmbeddedObjectKind>>>> = {
   file: {
     'archive-ext': O({ contains_refs: RL('file', 'directory'), comment: S }),
     'ntfs-ext': O({ sid: S, alternate_data_streams: L(O({ name: S, hashes: D(S), size: I })) }),

@@ -25,7 +25,8 @@ export interface BuildOptions {
 }
 
 /** Properties a builder fills when the caller leaves them out. `type` always comes from the first argument. */
-type FilledProperty = 'type' | 'id' | 'spec_version' | 'created' | 'modified';
+/** The properties a builder fills in itself (`id`, `spec_version`, `created`, `modified` may still be given). */
+export type FilledProperty = 'type' | 'id' | 'spec_version' | 'created' | 'modified';
 
 /**
  * What `create(type, props)` accepts for type `T`: the object's own properties, with `id`, `spec_version`, `created`

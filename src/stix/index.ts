@@ -27,7 +27,7 @@ export type { ParseOptions, ParseResult, ParseDiagnostic } from './parse.js';
 export { schemaDiagnostics, hasSchemaForType } from './schemas.js';
 
 export { create, createExtensionObject } from './create.js';
-export type { BuildOptions, CreateProps } from './create.js';
+export type { BuildOptions, CreateProps, FilledProperty } from './create.js';
 export {
   STIX_SCO_NAMESPACE,
   ID_CONTRIBUTING_PROPERTIES,
@@ -37,6 +37,7 @@ export {
   idContributingProperties,
   deterministicScoId,
   scoIdentifier,
+  scoIdName,
 } from './ids.js';
 export type { ParsedIdentifier } from './ids.js';
 export { uuidV5 } from './uuid-v5.js';

@@ -96,7 +96,7 @@ export type {
   LanguageContent,
   MarkingDefinition,
   Smo,
-  StatementMarking,
+  StatementDefinition,
   TlpMarking,
 } from './meta.js';
 

@@ -26,8 +26,8 @@ export type LanguageContent = {
   contents: Dictionary<Dictionary>;
 };
 
-/** §7.2.1.3 statement marking. */
-export type StatementMarking = {
+/** §7.2.1.3 the `definition` of a statement marking (the whole object is `StatementMarking`). */
+export type StatementDefinition = {
   statement: string;
 };
 
@@ -51,7 +51,7 @@ export type MarkingDefinition = {
   /** @deprecated since 2.1: use an extension (e.g. TLP 2.0). */
   definition_type?: 'statement' | 'tlp' | (string & Record<never, never>);
   /** @deprecated since 2.1: use an extension. */
-  definition?: StatementMarking | TlpMarking | Dictionary;
+  definition?: StatementDefinition | TlpMarking | Dictionary;
 };
 
 /** §7.3 */

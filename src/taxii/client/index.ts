@@ -30,6 +30,8 @@ export {
   TaxiiStatusTimeoutError,
 } from './errors.js';
 export type { NetworkFailure, ProtocolViolation } from './errors.js';
+export { TaxiiError } from '../protocol/errors.js';
+export type { TaxiiErrorOptions } from '../protocol/errors.js';
 export type {
   ApiRoot,
   Collection,

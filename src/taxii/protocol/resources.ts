@@ -93,7 +93,7 @@ export interface StatusDetails {
   readonly message?: string;
 }
 
-/** Status resource (§4.3.1). Invariant kept by {@link buildStatus}: success + failure + pending = total. */
+/** Status resource (§4.3.1). Invariant kept by `buildStatus`: success + failure + pending = total. */
 export interface Status {
   /** A UUIDv4. */
   readonly id: string;
@@ -122,7 +122,7 @@ export interface TaxiiErrorResource {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** Input of {@link buildStatus}. */
+/** Input of `buildStatus`. */
 export interface StatusInput {
   readonly id: string;
   readonly requestTimestamp?: string;

@@ -84,6 +84,7 @@ function resolveState(options: TaxiiServerOptions): ServerState {
  * Long-lived (holds the store, the credential cache and the status purge timer), hence a class.
  */
 export class TaxiiCore {
+  /** @internal Resolved configuration and shared services (store, logger, authenticator, cursor secret, rights). */
   readonly state: ServerState;
   readonly #statusRetentionMs: number;
   readonly #ready: Promise<void>;

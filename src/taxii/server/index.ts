@@ -14,7 +14,7 @@ export { storageFailure, STORAGE_RETRY_AFTER_SECONDS } from './storage-errors.js
 export type { StorageFailure } from './storage-errors.js';
 export { TaxiiCore } from './core.js';
 export type { TaxiiRequest, TaxiiRequestContext, TaxiiResponse } from './exchange.js';
-export { checkServerOptions, DEFAULTS, isTaxiiIdentifier, STIX_MEDIA_TYPE } from './config.js';
+export { checkServerOptions, DEFAULTS, isTaxiiIdentifier, ProblemList, STIX_MEDIA_TYPE } from './config.js';
 export type {
   AnonymousConfig,
   ApiRootConfig,
@@ -35,7 +35,9 @@ export type { ConfigProblem } from './errors.js';
 export { hashSecret, hashSecretSync, isSecretHash, verifySecret } from './secrets.js';
 export type { ScryptParams } from './secrets.js';
 export { Authenticator } from './auth.js';
-export type { AuthOutcome, ClientCertificateInfo, Principal } from './auth.js';
+export type { AuthOutcome, ClientCertificateInfo, Principal, RequestCredentials } from './auth.js';
+export { TaxiiError } from '../protocol/errors.js';
+export type { TaxiiErrorOptions } from '../protocol/errors.js';
 export { jsonLineLogger, silentLogger } from './logger.js';
 export type { LogEntry, ServerLogger } from './logger.js';
 export type { PageCacheConfig } from './page-cache.js';

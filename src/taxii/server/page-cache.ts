@@ -1,6 +1,6 @@
 import type { TaxiiResponse } from './exchange.js';
 
-/** Settings of the page cache (see {@link PageCache}). */
+/** Settings of the server's page cache (`PageCache`). */
 export interface PageCacheConfig {
   /** How long a page may be served from memory, in ms (default 1000). Bounds staleness for writers in other processes. */
   readonly ttlMs?: number;

@@ -26,7 +26,7 @@ const MAX_BUCKETS = 50_000;
 
 /**
  * Token buckets keyed by a string (principal name, or client address for anonymous requests and failed logins).
- * Memory is bounded: at most {@link MAX_BUCKETS} keys, least recently used evicted first, so a flood of distinct
+ * Memory is bounded: at most `MAX_BUCKETS` (50,000) keys, least recently used evicted first, so a flood of distinct
  * addresses cannot grow it without limit. Long-lived state, hence a class.
  */
 export class RateLimiter {

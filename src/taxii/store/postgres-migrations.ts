@@ -9,7 +9,7 @@ import { StoreError } from './errors.js';
  * second waits, then finds nothing to do. PostgreSQL DDL is transactional, so a failing migration leaves the schema
  * exactly as it was.
  *
- * Released migrations are never edited; a change to the schema is a new entry at the end of {@link POSTGRES_MIGRATIONS}.
+ * Released migrations are never edited; a change to the schema is a new entry at the end of `POSTGRES_MIGRATIONS`.
  */
 export interface PostgresMigration {
   /** 1, 2, 3... in order, without gaps. */

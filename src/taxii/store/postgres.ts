@@ -613,6 +613,6 @@ export function openPostgresStore(url: string, options: Omit<PostgresStoreOption
 export { PostgresStoreError } from './postgres-errors.js';
 export type { PostgresStoreErrorCode } from './postgres-errors.js';
 export { migratePostgres, postgresSchemaState, assertPostgresSchemaCurrent, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
-export type { MigrationState, PostgresMigration } from './postgres-migrations.js';
+export type { MigrationState, PostgresMigration, Queryable } from './postgres-migrations.js';
 export { loadSharedServerState, claimAdminPasswordHash } from './postgres-server-state.js';
 export type { SharedServerState } from './postgres-server-state.js';

@@ -3,6 +3,9 @@ import type { TaxiiFilters, VersionMatch } from '../protocol/filters.js';
 import type { Status } from '../protocol/resources.js';
 import type { Micros } from '../protocol/timestamps.js';
 
+export type { PagePosition } from '../protocol/cursor.js';
+export type { TaxiiFilters, VersionMatch } from '../protocol/filters.js';
+
 /**
  * The storage contract of the TAXII server. Implementations: `MemoryStore` (tests, ephemeral), `SqliteStore`
  * (embedded default), later a PostgreSQL store shared by several stateless server instances. One contract test suite
