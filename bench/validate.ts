@@ -14,6 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { validate } from '../src/stix/validate.js';
 import { hasErrors } from '../src/stix/diagnostic.js';
+import { schemaCompilationCount } from '../src/stix/schemas.js';
 import '../src/pattern/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,6 +70,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const ROUNDS = 9;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const compilationsBefore = schemaCompilationCount();
 const parseTimes: number[] = [];
 const validateTimes: number[] = [];
 const ratios: number[] = [];
@@ -95,3 +97,4 @@ console.log(`  JSON.parse           ${parseMs.toFixed(0).padStart(6)} ms  ${perS
 console.log(`  validate (full)      ${validateMs.toFixed(0).padStart(6)} ms  ${perSec(validateMs).padStart(11)} objects/s`);
 console.log(`  ratio validate/parse ${median(ratios).toFixed(2)}x median of ${ROUNDS} rounds (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}; target <= 3x)`);
 console.log(`  objects with errors  ${errors} (expected 0)`);
+console.log(`  schema compilations during the timed rounds: ${schemaCompilationCount() - compilationsBefore} (expected 0)`);

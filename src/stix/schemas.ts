@@ -169,6 +169,18 @@ interface ExtensionEntry {
 let ajvInstance: Ajv2020 | undefined;
 /** `$id`s of our own documents: an extension schema must not replace one of them. */
 const standardIds = new Set<string>();
+let compilations = 0;
+
+/**
+ * How many validators this process has compiled or fetched from ajv for first use (one per standard type, one per
+ * registered extension schema): the benchmark and a test hold validation to "no per-object schema compilation".
+ *
+ * @internal
+ */
+export function schemaCompilationCount(): number {
+  return compilations;
+}
+
 /** Standard type → compiled validator, filled on first use of each type. */
 const standardValidators = new Map<string, ValidateFunction>();
 /** Extension id → compiled schema; `ext` identity tells whether the registry still holds the same definition. */
@@ -195,6 +207,7 @@ function compileExtension(ext: RegisteredExtension): ExtensionEntry {
     if (id !== undefined && standardIds.has(id)) throw new Error(`its $id ${id} is the $id of a standard STIX schema`);
     // A re-registration with the same $id would otherwise make ajv refuse the schema as a duplicate.
     if (id !== undefined && instance.getSchema(id) !== undefined) instance.removeSchema(id);
+    compilations++;
     compiled = { validate: instance.compile(ext.schema) };
   } catch (err) {
     compiled = { failure: err instanceof Error ? err.message : String(err) };
@@ -221,6 +234,7 @@ function standardValidator(type: string): ValidateFunction | undefined {
   if (path === undefined) return undefined;
   const validate = ajv().getSchema(SCHEMA_BASE_URI + path);
   if (validate === undefined) throw new Error(`schema ${path} is missing from ${SCHEMA_DIR}`);
+  compilations++;
   standardValidators.set(type, validate);
   return validate;
 }

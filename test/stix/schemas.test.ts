@@ -5,6 +5,7 @@ import {
   extensionSchemaDiagnostics,
   hasSchemaForType,
   loadStandardSchemaDocuments,
+  schemaCompilationCount,
   schemaDiagnostics,
   SCHEMA_BASE_URI,
   STANDARD_SCHEMA_PATHS,
@@ -498,6 +499,42 @@ describe('messages', () => {
     expect(messageOf('email-message', { is_multipart: true, body: 'x' }, 'schema-not')).toBe(
       'body must be absent when is_multipart is true (use body_multipart)',
     );
+  });
+});
+
+describe('compilation happens once per schema, never per object', () => {
+  const EXT = 'extension-definition--5d0d4b8c-1f0e-4f7e-9a57-4c1e4f0e8d21';
+  afterEach(() => unregisterExtension(EXT));
+
+  it('validating many objects of the same types compiles nothing after the first of each type', () => {
+    registerExtension({
+      id: EXT,
+      name: 'acme-gadget',
+      version: '1.0.0',
+      extensionTypes: ['new-sdo'],
+      objectType: 'x-acme-gadget',
+      schema: { type: 'object', properties: { size: { type: 'integer' } }, required: ['size'] },
+    });
+    const objects = (i: number): Record<string, unknown>[] => [
+      { type: 'ipv4-addr', id: `ipv4-addr--${UUID}`, value: `198.51.100.${i % 250}` },
+      { type: 'mutex', id: `mutex--${UUID}`, name: `m${i}` },
+      { type: 'x-acme-gadget', id: `x-acme-gadget--${UUID}`, size: i },
+    ];
+    for (const o of objects(0)) schemaDiagnostics(o, '');
+    const before = schemaCompilationCount();
+    for (let i = 1; i < 500; i++) for (const o of objects(i)) schemaDiagnostics(o, '');
+    expect(schemaCompilationCount()).toBe(before);
+    // A re-registered extension is a new schema: compiled once more, then reused.
+    registerExtension({
+      id: EXT,
+      name: 'acme-gadget',
+      version: '1.1.0',
+      extensionTypes: ['new-sdo'],
+      objectType: 'x-acme-gadget',
+      schema: { type: 'object', properties: { size: { type: 'integer', minimum: 0 } }, required: ['size'] },
+    });
+    for (let i = 0; i < 100; i++) schemaDiagnostics({ type: 'x-acme-gadget', id: `x-acme-gadget--${UUID}`, size: i }, '');
+    expect(schemaCompilationCount()).toBe(before + 1);
   });
 });
 
