@@ -504,7 +504,9 @@ describe('messages', () => {
 
 describe('compilation happens once per schema, never per object', () => {
   const EXT = 'extension-definition--5d0d4b8c-1f0e-4f7e-9a57-4c1e4f0e8d21';
-  afterEach(() => unregisterExtension(EXT));
+  afterEach(() => {
+    unregisterExtension(EXT);
+  });
 
   it('validating many objects of the same types compiles nothing after the first of each type', () => {
     registerExtension({
