@@ -68,7 +68,7 @@ const bytes = Buffer.byteLength(text);
 // collection its own allocations cause, including moving the freshly parsed objects out of the young generation.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const ROUNDS = 9;
+const ROUNDS = 15;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const compilationsBefore = schemaCompilationCount();
 const parseTimes: number[] = [];

@@ -129,15 +129,16 @@ function validateObject(value: unknown, pointer: string, ctx: RuleContext): void
   const standard = STANDARD_KINDS.has(type);
   if (!standard) checkCommonProperties(value, kind, pointer, ctx);
   checkIdentifier(value, type, kind, pointer, ctx);
-  checkNames(value, type, kind, pointer, ctx);
-  checkTimestamps(value, type, standard, pointer, ctx);
+  // The name rules walk every key; the bits they return let the rules after them skip reads of absent properties.
+  const present = checkNames(value, type, kind, pointer, ctx);
+  checkTimestamps(value, type, standard, pointer, ctx, present);
   checkReferences(value, type, pointer, ctx);
-  checkMarkingUse(value, type, pointer, ctx);
-  checkExtensions(value, type, kind, pointer, ctx);
+  checkMarkingUse(value, type, pointer, ctx, present);
+  checkExtensions(value, type, kind, pointer, ctx, present);
   checkCoOccurrence(value, type, pointer, ctx);
-  checkRegistries(value, type, pointer, ctx);
-  checkVocabularies(value, type, pointer, ctx);
-  checkRecommended(value, type, pointer, ctx);
+  checkRegistries(value, type, pointer, ctx, present);
+  checkVocabularies(value, type, pointer, ctx, present);
+  checkRecommended(value, type, pointer, ctx, present);
   switch (type) {
     case 'relationship':
       checkRelationshipType(value, pointer, ctx);

@@ -148,3 +148,45 @@ describe('validate: STIX pattern hook', () => {
     expect(errors(validate(indicator))).toEqual([expect.objectContaining({ code: 'pattern-checker-failed', severity: 'error', path: '/pattern' })]);
   });
 });
+
+describe('rules see properties wherever the key walk finds them', () => {
+  // The name rules record which looked-up properties an object has; every later rule must still see them on custom
+  // objects (no table of known names) and as custom properties of standard objects.
+  const custom = {
+    type: 'x-acme-sensor',
+    spec_version: '2.1',
+    id: 'x-acme-sensor--0f4e4f0e-8d21-4c1e-9a57-5d0d4b8c1f0e',
+    created: T,
+    modified: T,
+    lang: 'not a tag!',
+    first_seen: '2020-01-02T00:00:00Z',
+    last_seen: '2020-01-01T00:00:00Z',
+    granular_markings: [{ marking_ref: 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da', selectors: ['missing'] }],
+    extensions: { 'not-an-extension-key': {} },
+  };
+  const codesAt = (ds: Diagnostic[]): string[] => ds.map((d) => `${d.code} ${d.path}`);
+
+  it('on an object of an unknown type', () => {
+    const found = codesAt(validate(custom));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'language-tag-invalid /lang',
+        'marking-selector-unresolved /granular_markings/0/selectors/0',
+        'extension-key-invalid /extensions/not-an-extension-key',
+      ]),
+    );
+  });
+
+  it('on a standard object carrying them as custom properties', () => {
+    const withHashes = { ...identity, hashes: { 'NOT-A-HASH': 'aa' }, first_seen: '2020-01-02T00:00:00Z' };
+    expect(codesAt(validate(withHashes))).toEqual(expect.arrayContaining(['hash-algorithm-unknown /hashes/NOT-A-HASH']));
+  });
+
+  it('orderings of defined properties still apply, and only when both ends are present', () => {
+    const campaign = { ...identity, type: 'campaign', id: 'campaign--0f4e4f0e-8d21-4c1e-9a57-5d0d4b8c1f0e', name: 'c' };
+    delete (campaign as Record<string, unknown>)['identity_class'];
+    const late = { ...campaign, first_seen: '2020-01-02T00:00:00Z', last_seen: '2020-01-01T00:00:00Z' };
+    expect(codesAt(errors(validate(late)))).toEqual(['timestamp-order /last_seen']);
+    expect(errors(validate({ ...campaign, last_seen: '2020-01-01T00:00:00Z' }))).toEqual([]);
+  });
+});

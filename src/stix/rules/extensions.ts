@@ -2,6 +2,7 @@ import { joinPointer } from '../diagnostic.js';
 import { getExtension } from '../extension-registry.js';
 import { extensionSchemaDiagnostics } from '../schemas.js';
 import type { ObjectKind } from './object-kinds.js';
+import { ALL_PRESENT, PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
 
@@ -124,7 +125,15 @@ function checkExtKey(kind: ObjectKind, type: string, key: string, entry: unknown
  * SCOs, predefined `-ext` names of that type or deprecated custom `-ext` names; registered extensions' content is
  * validated against their schema, unknown ones are kept and warned about.
  */
-export function checkExtensions(obj: JsonObject, type: string, kind: ObjectKind, pointer: string, ctx: RuleContext): void {
+export function checkExtensions(
+  obj: JsonObject,
+  type: string,
+  kind: ObjectKind,
+  pointer: string,
+  ctx: RuleContext,
+  present: number = ALL_PRESENT,
+): void {
+  if ((present & PRESENT.extensions) === 0) return;
   const ext = obj['extensions'];
   if (!isObject(ext)) return;
   for (const key in ext) {

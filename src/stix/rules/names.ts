@@ -1,6 +1,7 @@
 import { joinPointer } from '../diagnostic.js';
 import { getExtension } from '../extension-registry.js';
 import { KNOWN_PROPERTIES } from './known-properties.js';
+import { presenceBit } from './presence.js';
 import type { ObjectKind } from './object-kinds.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
@@ -28,6 +29,14 @@ export function isValidPropertyName(name: string): boolean {
   return name === 'id' || PROPERTY_NAME.test(name);
 }
 
+/**
+ * Defined property names per standard type, each with its presence bit: the walk over an object's keys needs one
+ * lookup per key for both jobs.
+ */
+const KNOWN_BITS: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map(
+  [...KNOWN_PROPERTIES].map(([type, names]) => [type, new Map([...names].map((n) => [n, presenceBit(n)] as const))] as const),
+);
+
 /** Names that toplevel-property extensions declared on this object allow; `undefined` = an unknown one is present. */
 function toplevelExtensionProperties(obj: JsonObject): Set<string> | undefined {
   const allowed = new Set<string>();
@@ -46,9 +55,11 @@ function toplevelExtensionProperties(obj: JsonObject): Set<string> | undefined {
 /**
  * §3.1 naming rules and §11 custom content: the type name, every top-level property name, reserved names, and custom
  * properties on standard objects (kept, but warned about: §11.1 deprecates them in favour of extensions).
+ *
+ * @returns the presence bits of the object's properties (see presence.ts), gathered on the same walk over its keys
  */
-export function checkNames(obj: JsonObject, type: string, kind: ObjectKind, pointer: string, ctx: RuleContext): void {
-  const known = KNOWN_PROPERTIES.get(type);
+export function checkNames(obj: JsonObject, type: string, kind: ObjectKind, pointer: string, ctx: RuleContext): number {
+  const known = KNOWN_BITS.get(type);
   if (known === undefined) {
     if (RESERVED_TYPES.has(type)) {
       const message = `type '${type}' is reserved and must not be used (§3.1)`;
@@ -71,8 +82,14 @@ export function checkNames(obj: JsonObject, type: string, kind: ObjectKind, poin
     }
   }
   let allowed: Set<string> | undefined | null = null;
+  let present = 0;
   for (const key in obj) {
-    if (known !== undefined && known.has(key)) continue;
+    const bit = known?.get(key);
+    if (bit !== undefined) {
+      present |= bit;
+      continue;
+    }
+    present |= presenceBit(key);
     if (RESERVED_PROPERTIES.has(key)) {
       const message = `property '${key}' is reserved and must not be used (§3.1)`;
       reportError(ctx, 'reserved-property', joinPointer(pointer, key), message);
@@ -102,4 +119,5 @@ export function checkNames(obj: JsonObject, type: string, kind: ObjectKind, poin
       `'${key}' is not a property STIX defines for ${type}; custom properties are deprecated in favour of a property or toplevel-property extension (§11.1)`,
     );
   }
+  return present;
 }

@@ -1,4 +1,5 @@
 import { joinPointer } from '../diagnostic.js';
+import { ALL_PRESENT, PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportWarning } from './rule.js';
 
@@ -38,7 +39,7 @@ export function isCountryCode(code: string): boolean {
  * references with a url carrying hashes of its content (§2 external-reference), countries as ISO 3166-1 alpha-2
  * codes (§4.10).
  */
-export function checkRecommended(obj: JsonObject, type: string, pointer: string, ctx: RuleContext): void {
+export function checkRecommended(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number = ALL_PRESENT): void {
   const props = RECOMMENDED.get(type);
   if (props !== undefined) {
     for (const p of props) {
@@ -73,6 +74,7 @@ export function checkRecommended(obj: JsonObject, type: string, pointer: string,
       reportWarning(ctx, 'country-code-invalid', joinPointer(pointer, 'country'), message);
     }
   }
+  if ((present & PRESENT.external_references) === 0) return;
   const refs = obj['external_references'];
   if (Array.isArray(refs)) {
     for (let i = 0; i < refs.length; i++) {

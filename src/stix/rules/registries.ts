@@ -1,4 +1,5 @@
 import { joinPointer } from '../diagnostic.js';
+import { ALL_PRESENT, PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
 
@@ -122,9 +123,9 @@ function checkExternalIds(obj: JsonObject, type: string, pointer: string, ctx: R
 }
 
 /** Registry-backed value checks. */
-export function checkRegistries(obj: JsonObject, type: string, pointer: string, ctx: RuleContext): void {
-  if (obj['lang'] !== undefined) checkLang(obj['lang'], joinPointer(pointer, 'lang'), ctx);
-  const granular = obj['granular_markings'];
+export function checkRegistries(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number = ALL_PRESENT): void {
+  if ((present & PRESENT.lang) !== 0 && obj['lang'] !== undefined) checkLang(obj['lang'], joinPointer(pointer, 'lang'), ctx);
+  const granular = (present & PRESENT.granular_markings) === 0 ? undefined : obj['granular_markings'];
   if (Array.isArray(granular)) {
     for (let i = 0; i < granular.length; i++) {
       const gm: unknown = granular[i];

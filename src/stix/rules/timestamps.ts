@@ -2,6 +2,7 @@ import { joinPointer } from '../diagnostic.js';
 import { compareInstants, hasTimestampShape, isCalendarValid, isValidTimestamp } from './instants.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { reportError } from './rule.js';
+import { ALL_PRESENT, presenceBits } from './presence.js';
 
 /** One ordering the spec imposes between two timestamp properties of the same object. */
 interface Ordering {
@@ -12,11 +13,19 @@ interface Ordering {
   readonly section: string;
 }
 
+/** An ordering with the presence bits of its two properties (0 for properties that have none). */
+interface CheckedOrdering extends Ordering {
+  readonly bits: number;
+}
+
+const withBits = (o: Ordering): CheckedOrdering => ({ ...o, bits: presenceBits([o.earlier, o.later]) });
+
 const SEEN: Ordering = { earlier: 'first_seen', later: 'last_seen', strictlyAfter: false, section: '§4' };
-const CREATED: Ordering = { earlier: 'created', later: 'modified', strictlyAfter: false, section: '§3.2' };
+const CREATED: CheckedOrdering = withBits({ earlier: 'created', later: 'modified', strictlyAfter: false, section: '§3.2' });
 
 /** Orderings per type, beyond `modified >= created` which applies to every object that has both. */
-const ORDERINGS: ReadonlyMap<string, readonly Ordering[]> = new Map<string, readonly Ordering[]>([
+const ORDERINGS: ReadonlyMap<string, readonly CheckedOrdering[]> = new Map(
+  ([
   ['campaign', [SEEN]],
   ['infrastructure', [SEEN]],
   ['intrusion-set', [SEEN]],
@@ -27,7 +36,8 @@ const ORDERINGS: ReadonlyMap<string, readonly Ordering[]> = new Map<string, read
   ['relationship', [{ earlier: 'start_time', later: 'stop_time', strictlyAfter: true, section: '§5.1' }]],
   ['observed-data', [{ earlier: 'first_observed', later: 'last_observed', strictlyAfter: false, section: '§4.14' }]],
   ['network-traffic', [{ earlier: 'start', later: 'end', strictlyAfter: false, section: '§6.12' }]],
-]);
+  ] as Array<[string, Ordering[]]>).map(([type, list]) => [type, list.map(withBits)] as const),
+);
 
 function checkCalendar(value: unknown, path: string, name: string, ctx: RuleContext): void {
   // Shape errors are the schema's (or common-properties') to report; only a well-shaped impossible date is ours.
@@ -41,7 +51,14 @@ function checkCalendar(value: unknown, path: string, name: string, ctx: RuleCont
  * For types no standard schema covers, `created`/`modified` must also name real instants (the standard schemas'
  * timestamp format already rejects 2016-04-31 for every timestamp property they define).
  */
-export function checkTimestamps(obj: JsonObject, type: string, standard: boolean, pointer: string, ctx: RuleContext): void {
+export function checkTimestamps(
+  obj: JsonObject,
+  type: string,
+  standard: boolean,
+  pointer: string,
+  ctx: RuleContext,
+  present: number = ALL_PRESENT,
+): void {
   const created = obj['created'];
   const modified = obj['modified'];
   if (!standard) {
@@ -50,10 +67,14 @@ export function checkTimestamps(obj: JsonObject, type: string, standard: boolean
   }
   if (created !== undefined && modified !== undefined) checkOrder(obj, CREATED, pointer, ctx);
   const orderings = ORDERINGS.get(type);
-  if (orderings !== undefined) for (const o of orderings) checkOrder(obj, o, pointer, ctx);
+  if (orderings === undefined) return;
+  for (const o of orderings) {
+    // Both ends are needed; properties with a presence bit are not even read when absent.
+    if ((present & o.bits) === o.bits) checkOrder(obj, o, pointer, ctx);
+  }
 }
 
-function checkOrder(obj: JsonObject, o: Ordering, pointer: string, ctx: RuleContext): void {
+function checkOrder(obj: JsonObject, o: CheckedOrdering, pointer: string, ctx: RuleContext): void {
   const a = obj[o.earlier];
   const b = obj[o.later];
   // The common case (a first version: created === modified) needs no parsing; whether the text is a timestamp at all

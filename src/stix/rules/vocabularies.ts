@@ -1,5 +1,6 @@
 import { joinPointer } from '../diagnostic.js';
 import { OPEN_VOCABULARIES } from '../vocab.js';
+import { ALL_PRESENT, PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportWarning } from './rule.js';
 
@@ -86,7 +87,7 @@ function checkValue(value: unknown, vocab: string, prop: string, path: string, c
 }
 
 /** §10: values of open-vocabulary properties should come from their vocabulary. */
-export function checkVocabularies(obj: JsonObject, type: string, pointer: string, ctx: RuleContext): void {
+export function checkVocabularies(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number = ALL_PRESENT): void {
   const props = VOCAB_PROPS.get(type);
   if (props !== undefined) {
     for (const [prop, vocab] of props) {
@@ -102,7 +103,7 @@ export function checkVocabularies(obj: JsonObject, type: string, pointer: string
       }
     }
   }
-  checkNestedVocabularies(obj, pointer, ctx);
+  checkNestedVocabularies(obj, pointer, ctx, present);
 }
 
 function checkHashes(hashes: unknown, path: string, ctx: RuleContext): void {
@@ -124,12 +125,13 @@ function checkHashesInList(list: unknown, path: string, ctx: RuleContext): void 
 }
 
 /** Hash names wherever a hashes dictionary occurs (hash-algorithm-ov), and the PE type of windows-pebinary-ext. */
-function checkNestedVocabularies(obj: JsonObject, pointer: string, ctx: RuleContext): void {
-  if (obj['hashes'] !== undefined) checkHashes(obj['hashes'], joinPointer(pointer, 'hashes'), ctx);
-  const refs = obj['external_references'];
+function checkNestedVocabularies(obj: JsonObject, pointer: string, ctx: RuleContext, present: number): void {
+  if ((present & PRESENT.hashes) !== 0 && obj['hashes'] !== undefined) checkHashes(obj['hashes'], joinPointer(pointer, 'hashes'), ctx);
+  const refs = (present & PRESENT.external_references) === 0 ? undefined : obj['external_references'];
   if (Array.isArray(refs) && refs.some((r) => isObject(r) && r['hashes'] !== undefined)) {
     checkHashesInList(refs, joinPointer(pointer, 'external_references'), ctx);
   }
+  if ((present & PRESENT.extensions) === 0) return;
   const ext = obj['extensions'];
   if (!isObject(ext)) return;
   const ntfs = ext['ntfs-ext'];
