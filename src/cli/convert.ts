@@ -2,12 +2,11 @@ import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from 'node:
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CONVERT_FORMATS, Converter } from '../convert/converter.js';
 import type { ConvertFormat, ConvertIssue, ConverterOptions, ConvertSummary } from '../convert/converter.js';
 import { ConvertOptionsError } from '../convert/errors.js';
 import { readStixObjects } from '../convert/stix-stream.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { openOutput } from './output-sink.js';
 import { Progress } from './progress.js';
@@ -84,36 +83,31 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 function parseConvertArgs(argv: string[]): ConvertArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        to: { type: 'string' },
-        out: { type: 'string' },
-        now: { type: 'string' },
-        source: { type: 'string' },
-        'feed-name': { type: 'string' },
-        'bulk-index': { type: 'string' },
-        'source-system': { type: 'string' },
-        'batch-size': { type: 'string' },
-        types: { type: 'string' },
-        columns: { type: 'string' },
-        'no-header': { type: 'boolean', default: false },
-        'no-formula-guard': { type: 'boolean', default: false },
-        list: { type: 'string' },
-        'out-dir': { type: 'string' },
-        unique: { type: 'boolean', default: false },
-        issues: { type: 'string', default: 'text' },
-        'fail-on-issues': { type: 'boolean', default: false },
-        progress: { type: 'boolean' },
-        'no-progress': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseOptions({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      to: { type: 'string' },
+      out: { type: 'string' },
+      now: { type: 'string' },
+      source: { type: 'string' },
+      'feed-name': { type: 'string' },
+      'bulk-index': { type: 'string' },
+      'source-system': { type: 'string' },
+      'batch-size': { type: 'string' },
+      types: { type: 'string' },
+      columns: { type: 'string' },
+      'no-header': { type: 'boolean', default: false },
+      'no-formula-guard': { type: 'boolean', default: false },
+      list: { type: 'string' },
+      'out-dir': { type: 'string' },
+      unique: { type: 'boolean', default: false },
+      issues: { type: 'string', default: 'text' },
+      'fail-on-issues': { type: 'boolean', default: false },
+      progress: { type: 'boolean' },
+      'no-progress': { type: 'boolean' },
+    },
+  });
   const v = parsed.values;
   if (v.to === undefined) throw new UsageError(`--to is required (${CONVERT_FORMATS.join(', ')})`);
   if (!(CONVERT_FORMATS as readonly string[]).includes(v.to)) {

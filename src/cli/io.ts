@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** The streams and environment a command runs with; tests pass fakes, `main` passes the process's own. */
 export interface CliIo {
   readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
@@ -28,5 +29,14 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** `node:util` parseArgs, with its refusals (unknown option, missing value, stray argument) as {@link UsageError}s. */
+export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
 }

@@ -1,5 +1,4 @@
-import { DistillIntelError } from '../errors.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
 import { loadPgDriver } from '../taxii/store/postgres-driver.js';
 import { migratePostgres, postgresSchemaState, quoteIdent } from '../taxii/store/postgres-migrations.js';
 import { redactUrl } from '../taxii/store/postgres.js';
@@ -29,12 +28,6 @@ interface MigrateArgs {
   help: boolean;
 }
 
-class MigrateUsageError extends DistillIntelError {
-  constructor(message: string) {
-    super('CLI_USAGE', message);
-  }
-}
-
 function parseArgs(argv: readonly string[]): MigrateArgs {
   const out: MigrateArgs = { schema: 'public', mode: 'apply', help: false };
   for (let i = 0; i < argv.length; i++) {
@@ -44,7 +37,7 @@ function parseArgs(argv: readonly string[]): MigrateArgs {
     const value = (): string => {
       if (eq !== -1) return raw.slice(eq + 1);
       const v = argv[++i];
-      if (v === undefined || v === '') throw new MigrateUsageError(`${flag} needs a value`);
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
       return v;
     };
     switch (flag) {
@@ -65,7 +58,7 @@ function parseArgs(argv: readonly string[]): MigrateArgs {
         out.mode = 'check';
         break;
       default:
-        throw new MigrateUsageError(`unknown option "${raw}" (see distill-intel migrate --help)`);
+        throw new UsageError(`unknown option "${raw}" (see distill-intel migrate --help)`);
     }
   }
   return out;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Converter } from '../convert/converter.js';
 import type { ConverterOptions } from '../convert/converter.js';
 import { ConvertOptionsError } from '../convert/errors.js';
@@ -14,7 +13,7 @@ import type { PullCheckpoint } from './checkpoint-file.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
 import { formatIssue, summaryLine } from './convert.js';
 import { describeFailure } from './failure.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 
@@ -181,34 +180,29 @@ export interface PullExtras {
 
 /** Runs `distill-intel pull`. */
 export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        ...CONNECTION_OPTIONS,
-        match: { type: 'string', multiple: true },
-        since: { type: 'string' },
-        limit: { type: 'string' },
-        validate: { type: 'string', default: 'off' },
-        format: { type: 'string', default: 'ndjson' },
-        out: { type: 'string' },
-        'feed-name': { type: 'string' },
-        'bulk-index': { type: 'string' },
-        'source-system': { type: 'string' },
-        columns: { type: 'string' },
-        checkpoint: { type: 'string' },
-        follow: { type: 'boolean', default: false },
-        interval: { type: 'string' },
-        issues: { type: 'string', default: 'text' },
-        progress: { type: 'boolean' },
-        'no-progress': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseOptions({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      ...CONNECTION_OPTIONS,
+      match: { type: 'string', multiple: true },
+      since: { type: 'string' },
+      limit: { type: 'string' },
+      validate: { type: 'string', default: 'off' },
+      format: { type: 'string', default: 'ndjson' },
+      out: { type: 'string' },
+      'feed-name': { type: 'string' },
+      'bulk-index': { type: 'string' },
+      'source-system': { type: 'string' },
+      columns: { type: 'string' },
+      checkpoint: { type: 'string' },
+      follow: { type: 'boolean', default: false },
+      interval: { type: 'string' },
+      issues: { type: 'string', default: 'text' },
+      progress: { type: 'boolean' },
+      'no-progress': { type: 'boolean' },
+    },
+  });
   const v = parsed.values;
   const conn = parseConnectionArgs(v, io);
   const format = v.format as PullFormat;

@@ -1,12 +1,11 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readStixObjects } from '../convert/stix-stream.js';
 import type { MergedStatus, TaxiiCollection } from '../taxii/client/index.js';
 import { TaxiiObjectTooLargeError, TaxiiStatusTimeoutError } from '../taxii/client/index.js';
 import type { StatusDetails } from '../taxii/protocol/resources.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { describeFailure } from './failure.js';
 import { Progress } from './progress.js';
@@ -125,24 +124,19 @@ function textReport(r: PushReport): string {
 
 /** Runs `distill-intel push`. */
 export async function runPush(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        format: { type: 'string', default: 'text' },
-        batch: { type: 'string' },
-        'no-wait': { type: 'boolean', default: false },
-        'wait-timeout': { type: 'string' },
-        progress: { type: 'boolean' },
-        'no-progress': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseOptions({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...CONNECTION_OPTIONS,
+      format: { type: 'string', default: 'text' },
+      batch: { type: 'string' },
+      'no-wait': { type: 'boolean', default: false },
+      'wait-timeout': { type: 'string' },
+      progress: { type: 'boolean' },
+      'no-progress': { type: 'boolean' },
+    },
+  });
   const v = parsed.values;
   const conn = parseConnectionArgs(v, io);
   const format = v.format;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DistillIntelError } from '../errors.js';
 import type { ApiRootConfig, AuthConfig, PrincipalConfig, TaxiiServerOptions } from '../taxii/server/config.js';
 import type { ServeConfigFile } from '../taxii/server/config-file.js';
 import { parseServeConfig } from '../taxii/server/config-file.js';
@@ -17,6 +16,7 @@ import { SqliteStore } from '../taxii/store/sqlite.js';
 import { claimAdminPasswordHash, loadSharedServerState } from '../taxii/store/postgres-server-state.js';
 import { openPostgresStore, redactUrl, type PostgresStore } from '../taxii/store/postgres.js';
 import type { Store } from '../taxii/store/store.js';
+import { UsageError } from './io.js';
 
 /**
  * The demo collection's first-start content: the distillation suite's extension definitions (so consumers can fetch
@@ -107,13 +107,6 @@ interface ParsedArgs {
   help: boolean;
 }
 
-/** A command-line mistake (exit code 2). */
-export class ServeUsageError extends DistillIntelError {
-  constructor(message: string) {
-    super('CLI_USAGE', message);
-  }
-}
-
 function parseArgs(argv: readonly string[]): ParsedArgs {
   const out: ParsedArgs = { users: [], accessLog: true, help: false };
   for (let i = 0; i < argv.length; i++) {
@@ -123,7 +116,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
     const value = (): string => {
       if (eq !== -1) return raw.slice(eq + 1);
       const v = argv[++i];
-      if (v === undefined) throw new ServeUsageError(`${flag} needs a value`);
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
       return v;
     };
     switch (flag) {
@@ -137,7 +130,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--port': {
         const v = value();
         const n = Number(v);
-        if (!/^\d+$/.test(v) || n > 65535) throw new ServeUsageError(`--port must be an integer from 0 to 65535, got "${v}"`);
+        if (!/^\d+$/.test(v) || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${v}"`);
         out.port = n;
         break;
       }
@@ -149,7 +142,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
         break;
       case '--store': {
         const v = value();
-        if (v !== 'sqlite' && v !== 'postgres') throw new ServeUsageError(`--store must be sqlite or postgres, got "${v}"`);
+        if (v !== 'sqlite' && v !== 'postgres') throw new UsageError(`--store must be sqlite or postgres, got "${v}"`);
         out.store = v;
         break;
       }
@@ -162,7 +155,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--user': {
         const v = value();
         const colon = v.indexOf(':');
-        if (colon <= 0 || colon === v.length - 1) throw new ServeUsageError(`--user must be name:password, got "${v.replace(/:.*/, ':…')}"`);
+        if (colon <= 0 || colon === v.length - 1) throw new UsageError(`--user must be name:password, got "${v.replace(/:.*/, ':…')}"`);
         out.users.push({ name: v.slice(0, colon), password: v.slice(colon + 1) });
         break;
       }
@@ -176,7 +169,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
         out.hashSecret = value();
         break;
       default:
-        throw new ServeUsageError(`unknown option "${raw}" (see distill-intel serve --help)`);
+        throw new UsageError(`unknown option "${raw}" (see distill-intel serve --help)`);
     }
   }
   return out;
@@ -272,7 +265,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
 
     const principals: PrincipalConfig[] = [...(file.auth?.principals ?? [])];
     for (const u of args.users) {
-      if (principals.some((p) => p.name === u.name)) throw new ServeUsageError(`--user ${u.name}: a principal with that name is already configured`);
+      if (principals.some((p) => p.name === u.name)) throw new UsageError(`--user ${u.name}: a principal with that name is already configured`);
       principals.push({ name: u.name, passwordHash: await hashSecret(u.password), canRead: ['*'], canWrite: ['*'] });
     }
     let generatedPassword: string | undefined;
@@ -382,7 +375,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     io.stderr.write('Stopped.\n');
     return 0;
   } catch (err) {
-    const usage = err instanceof ServerConfigError || err instanceof ServeUsageError;
+    const usage = err instanceof ServerConfigError || err instanceof UsageError;
     io.stderr.write(`distill-intel serve: ${(err as Error).message}\n`);
     return usage ? 2 : 1;
   } finally {

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { auditShare, formatAuditReport } from '../distillation/index.js';
 import type { AuditReport } from '../distillation/index.js';
 import { parse } from '../stix/parse.js';
 import { parseJsonText } from '../stix/safe-json.js';
 import type { ParseDiagnostic } from '../stix/parse.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { InputReadError, readInputs } from './read-inputs.js';
 
@@ -80,20 +79,15 @@ function location(d: ParseDiagnostic): string {
 
 /** Runs `distill-intel validate`. */
 export async function runValidate(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        strict: { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' },
-        'audit-share': { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseOptions({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      strict: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      'audit-share': { type: 'boolean', default: false },
+    },
+  });
   const format = parsed.values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const names = parsed.positionals.length === 0 ? ['-'] : parsed.positionals;

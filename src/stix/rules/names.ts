@@ -1,5 +1,6 @@
 import { joinPointer } from '../diagnostic.js';
 import { getExtension } from '../extension-registry.js';
+import { isTypeName } from '../ids.js';
 import { KNOWN_PROPERTIES } from './known-properties.js';
 import { presenceBit } from './presence.js';
 import type { ObjectKind } from './object-kinds.js';
@@ -8,8 +9,6 @@ import { isObject, reportError, reportWarning } from './rule.js';
 
 /** §3.1 / §11.1: property names are lowercase ASCII letters, digits and `_`, 3-250 chars, starting with a letter. */
 const PROPERTY_NAME = /^[a-z][a-z0-9_]{2,249}$/;
-/** §3.1 / §7.3: type names are lowercase ASCII letters, digits and single hyphens, starting with a letter. */
-const TYPE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /**
  * Property names the spec reserves (§3.1 and the reserved properties of §4.3 course-of-action); `phone_numbers` is the
@@ -19,10 +18,8 @@ const RESERVED_PROPERTIES: ReadonlySet<string> = new Set(['severity', 'username'
 /** Object type names the spec reserves (§3.1). */
 const RESERVED_TYPES: ReadonlySet<string> = new Set(['action']);
 
-/** True when `type` is a well-formed STIX type name (§3.1). */
-export function isValidTypeName(type: string): boolean {
-  return type.length >= 3 && type.length <= 250 && TYPE_NAME.test(type);
-}
+/** True when `type` is a well-formed STIX type name (§3.1): the builders' {@link isTypeName}, under the rules' name. */
+export const isValidTypeName: (type: string) => boolean = isTypeName;
 
 /** True when `name` is a well-formed STIX property name (§3.1), `id` included. */
 export function isValidPropertyName(name: string): boolean {

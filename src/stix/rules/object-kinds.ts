@@ -25,21 +25,27 @@ export const STANDARD_KINDS: ReadonlyMap<string, ObjectKind> = new Map<string, O
 
 const NEW_TYPE_KIND: Readonly<Record<string, ObjectKind>> = { 'new-sdo': 'sdo', 'new-sco': 'sco', 'new-sro': 'sro' };
 
+/** The kind of a standard type, or of a new type a registered extension defines; `undefined` for anything else. */
+function kindOfType(type: string): ObjectKind | undefined {
+  const standard = STANDARD_KINDS.get(type);
+  if (standard !== undefined) return standard;
+  const registered = getExtensionForObjectType(type);
+  if (registered === undefined) return undefined;
+  for (const t of registered.extensionTypes) {
+    const k = NEW_TYPE_KIND[t];
+    if (k !== undefined) return k;
+  }
+  return undefined;
+}
+
 /**
  * The kind of an object: standard types from the table; new types from the registered extension that defines them,
  * else from the `extension_type` the object itself declares in `extensions` (§7.3: new objects MUST carry their
  * defining extension); anything else is a deprecated custom object.
  */
 export function kindOf(obj: JsonObject, type: string): ObjectKind {
-  const standard = STANDARD_KINDS.get(type);
-  if (standard !== undefined) return standard;
-  const registered = getExtensionForObjectType(type);
-  if (registered !== undefined) {
-    for (const t of registered.extensionTypes) {
-      const k = NEW_TYPE_KIND[t];
-      if (k !== undefined) return k;
-    }
-  }
+  const known = kindOfType(type);
+  if (known !== undefined) return known;
   const ext = obj['extensions'];
   if (isObject(ext)) {
     for (const key in ext) {
@@ -60,17 +66,7 @@ export function kindOf(obj: JsonObject, type: string): ObjectKind {
 export function kindOfRef(ref: string): ObjectKind | undefined {
   const cut = ref.indexOf('--');
   if (cut <= 0) return undefined;
-  const type = ref.slice(0, cut);
-  const standard = STANDARD_KINDS.get(type);
-  if (standard !== undefined) return standard;
-  const registered = getExtensionForObjectType(type);
-  if (registered !== undefined) {
-    for (const t of registered.extensionTypes) {
-      const k = NEW_TYPE_KIND[t];
-      if (k !== undefined) return k;
-    }
-  }
-  return 'custom';
+  return kindOfType(ref.slice(0, cut)) ?? 'custom';
 }
 
 /** The type prefix of an identifier (`''` when it has none). */

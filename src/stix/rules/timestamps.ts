@@ -21,7 +21,7 @@ interface CheckedOrdering extends Ordering {
 const withBits = (o: Ordering): CheckedOrdering => ({ ...o, bits: presenceBits([o.earlier, o.later]) });
 
 const SEEN: Ordering = { earlier: 'first_seen', later: 'last_seen', strictlyAfter: false, section: '§4' };
-const CREATED: CheckedOrdering = withBits({ earlier: 'created', later: 'modified', strictlyAfter: false, section: '§3.2' });
+const CREATED: Ordering = { earlier: 'created', later: 'modified', strictlyAfter: false, section: '§3.2' };
 
 /** Orderings per type, beyond `modified >= created` which applies to every object that has both. */
 const ORDERINGS: ReadonlyMap<string, readonly CheckedOrdering[]> = new Map(
@@ -74,7 +74,7 @@ export function checkTimestamps(
   }
 }
 
-function checkOrder(obj: JsonObject, o: CheckedOrdering, pointer: string, ctx: RuleContext): void {
+function checkOrder(obj: JsonObject, o: Ordering, pointer: string, ctx: RuleContext): void {
   const a = obj[o.earlier];
   const b = obj[o.later];
   // The common case (a first version: created === modified) needs no parsing; whether the text is a timestamp at all

@@ -103,6 +103,18 @@ interface Facts {
   last: number;
 }
 
+function factsOf(r: IdRow): Facts {
+  return {
+    seq: r.seq,
+    versionKey: r.version_key,
+    specKey: r.spec_key,
+    specVersion: r.spec_version,
+    newest: r.newest_spec,
+    first: r.is_first,
+    last: r.is_last,
+  };
+}
+
 // Column order of a raw page row: id, type, version, specVersion, dateAdded, seq[, json].
 type RawRow = [string, string, string, string, number, number, string?];
 const ROW_COLUMNS = 'o.stix_id, o.type, o.version, o.spec_version, o.date_added, o.seq';
@@ -259,15 +271,7 @@ export class SqliteStore implements Store {
       const dateAdded = Math.max(now, last + 1);
       last = dateAdded;
       const sKey = specKey(o.specVersion);
-      const facts: Facts[] = existing.map((r) => ({
-        seq: r.seq,
-        versionKey: r.version_key,
-        specKey: r.spec_key,
-        specVersion: r.spec_version,
-        newest: r.newest_spec,
-        first: r.is_first,
-        last: r.is_last,
-      }));
+      const facts = existing.map(factsOf);
       // The new row's flags are computed with its siblings before the insert, so a new object costs one write;
       // siblings whose flags change (an older "last" version) are updated after it.
       const mine: Facts = { seq: 0, versionKey: vKey, specKey: sKey, specVersion: o.specVersion, newest: 1, first: 1, last: 1 };
@@ -302,15 +306,7 @@ export class SqliteStore implements Store {
 
   #delete(coll: number, id: string, filter: DeleteFilter): number {
     const rows = this.#stmt.rowsOfId.all(coll, idHash(id), id);
-    const facts: Facts[] = rows.map((r) => ({
-      seq: r.seq,
-      versionKey: r.version_key,
-      specKey: r.spec_key,
-      specVersion: r.spec_version,
-      newest: r.newest_spec,
-      first: r.is_first,
-      last: r.is_last,
-    }));
+    const facts = rows.map(factsOf);
     const doomed = new Set(selectRows(facts, versionSelection(filter.versions ?? ['all']), filter.specVersions));
     for (const f of doomed) this.#stmt.deleteSeq.run(f.seq);
     const kept = facts.filter((f) => !doomed.has(f));
