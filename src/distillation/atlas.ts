@@ -1,5 +1,5 @@
 import { create } from '../stix/create.js';
-import type { AttackPattern, CourseOfAction, KillChainPhase } from '../stix/types/index.js';
+import type { AttackPattern, CourseOfAction, ExternalReference, Identifier, KillChainPhase } from '../stix/types/index.js';
 import { ATLAS_SOURCE_NAME, atlasExternalReference, atlasStixId } from './atlas-ids.js';
 import { DistillationInputError } from './errors.js';
 import { tlpMarkingRefs } from './tlp-policy.js';
@@ -167,21 +167,32 @@ export function atlasAttackPattern(atlasId: string, options: AtlasBuildOptions =
     throw new DistillationInputError('atlasId', `${atlasId} is not one of the ATLAS techniques this library knows (see ATLAS_TECHNIQUES)`);
   }
   const phases: KillChainPhase[] = t.phases.map((phase_name) => ({ kill_chain_name: ATLAS_SOURCE_NAME, phase_name }));
-  const created = options.created ?? ATLAS_REFERENCE_TIMESTAMP;
-  const markings = tlpMarkingRefs(options.tlp ?? 'clear');
   return create(
     'attack-pattern',
-    {
-      id: atlasStixId(atlasId) as AttackPattern['id'],
-      created,
-      modified: created,
-      name: t.name,
-      kill_chain_phases: phases,
-      external_references: [atlasExternalReference(atlasId, { withUrl: options.withUrl === true })],
-      ...(markings === undefined ? {} : { object_marking_refs: markings }),
-    },
-    options.strict === undefined ? {} : { strict: options.strict },
+    { ...atlasCommon(atlasId, options), id: atlasStixId(atlasId) as AttackPattern['id'], name: t.name, kill_chain_phases: phases },
+    buildOptions(options),
   );
+}
+
+/** What every object built from an ATLAS entry carries: fixed timestamps, the ATLAS reference, TLP markings. */
+function atlasCommon(atlasId: string, options: AtlasBuildOptions): {
+  created: string;
+  modified: string;
+  external_references: ExternalReference[];
+  object_marking_refs?: Array<Identifier<'marking-definition'>>;
+} {
+  const created = options.created ?? ATLAS_REFERENCE_TIMESTAMP;
+  const markings = tlpMarkingRefs(options.tlp ?? 'clear');
+  return {
+    created,
+    modified: created,
+    external_references: [atlasExternalReference(atlasId, { withUrl: options.withUrl === true })],
+    ...(markings === undefined ? {} : { object_marking_refs: markings }),
+  };
+}
+
+function buildOptions(options: AtlasBuildOptions): { strict?: boolean } {
+  return options.strict === undefined ? {} : { strict: options.strict };
 }
 
 /**
@@ -194,18 +205,9 @@ export function atlasCourseOfAction(atlasId: string, options: AtlasBuildOptions 
   if (m === undefined) {
     throw new DistillationInputError('atlasId', `${atlasId} is not one of the ATLAS mitigations this library knows (see ATLAS_MITIGATIONS)`);
   }
-  const created = options.created ?? ATLAS_REFERENCE_TIMESTAMP;
-  const markings = tlpMarkingRefs(options.tlp ?? 'clear');
   return create(
     'course-of-action',
-    {
-      id: atlasStixId(atlasId) as CourseOfAction['id'],
-      created,
-      modified: created,
-      name: m.name,
-      external_references: [atlasExternalReference(atlasId, { withUrl: options.withUrl === true })],
-      ...(markings === undefined ? {} : { object_marking_refs: markings }),
-    },
-    options.strict === undefined ? {} : { strict: options.strict },
+    { ...atlasCommon(atlasId, options), id: atlasStixId(atlasId) as CourseOfAction['id'], name: m.name },
+    buildOptions(options),
   );
 }
