@@ -15,7 +15,6 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { createTaxiiServer } from '../src/taxii/server/node.js';
 import { hashSecretSync } from '../src/taxii/server/secrets.js';
 import { MemoryStore } from '../src/taxii/store/memory.js';
 import { SqliteStore } from '../src/taxii/store/sqlite.js';
+import { makeIndicator } from './indicators.js';
 
 const COLLECTION = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
 const TAXII = 'application/taxii+json;version=2.1';
@@ -78,22 +78,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 let serial = 0;
-function indicator(): Record<string, unknown> {
-  serial++;
-  const t = new Date(Date.UTC(2026, 0, 1) + serial * 1000).toISOString();
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: `indicator--${randomUUID()}`,
-    created: t,
-    modified: t,
-    name: `soak egress ${serial}`,
-    indicator_types: ['malicious-activity'],
-    pattern: `[ipv4-addr:value = '10.${(serial >> 16) & 255}.${(serial >> 8) & 255}.${serial & 255}']`,
-    pattern_type: 'stix',
-    valid_from: t,
-  };
-}
+const indicator = (): Record<string, unknown> => makeIndicator(++serial);
 
 async function runClient(pool: Pool, deadline: number, stats: Stats): Promise<void> {
   const base = `/api1/collections/${COLLECTION}`;
