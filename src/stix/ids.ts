@@ -1,6 +1,7 @@
 import { canonicalJson } from './canonical-json.js';
 import { v4 as uuidv4 } from 'uuid';
 import { uuidV5 } from './uuid-v5.js';
+import { isStixIdentifier } from './lexical.js';
 import { StixBuildError } from './errors.js';
 import { getExtensionForObjectType } from './extension-registry.js';
 
@@ -43,8 +44,6 @@ const HASH_PREFERENCE = ['MD5', 'SHA-1', 'SHA-256', 'SHA-512'] as const;
 
 // Type names (§3.1 + §11): lowercase words joined by single hyphens, 3-250 characters.
 const TYPE_NAME_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-const IDENTIFIER_RE =
-  /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)--([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-([1-5])[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$/;
 
 /** The parts of a STIX identifier. */
 export interface ParsedIdentifier {
@@ -62,11 +61,12 @@ export interface ParsedIdentifier {
  * @returns the parts, or `undefined` when `id` is not `<type>--<RFC 4122 UUID>` with a valid type name.
  */
 export function parseIdentifier(id: string): ParsedIdentifier | undefined {
-  const m = IDENTIFIER_RE.exec(id);
-  if (m === null) return undefined;
-  const [, type, uuid, version] = m;
-  if (type === undefined || uuid === undefined || type.length < 3 || type.length > 250) return undefined;
-  return { type, uuid, uuidVersion: Number(version) };
+  if (!isStixIdentifier(id)) return undefined;
+  // The recogniser fixes the shape: `--` and a 36-character UUID end the string.
+  const cut = id.length - 38;
+  if (cut < 3 || cut > 250) return undefined;
+  const uuid = id.slice(cut + 2);
+  return { type: id.slice(0, cut), uuid, uuidVersion: Number(uuid.charAt(14)) };
 }
 
 /** Whether `type` is a well-formed STIX type name (lowercase, single hyphens, 3-250 characters). */

@@ -2,7 +2,7 @@ import { joinPointer } from '../diagnostic.js';
 import { getExtension } from '../extension-registry.js';
 import { extensionSchemaDiagnostics } from '../schemas.js';
 import type { ObjectKind } from './object-kinds.js';
-import { ALL_PRESENT, PRESENT } from './presence.js';
+import { PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
 
@@ -131,7 +131,7 @@ export function checkExtensions(
   kind: ObjectKind,
   pointer: string,
   ctx: RuleContext,
-  present: number = ALL_PRESENT,
+  present: number,
 ): void {
   if ((present & PRESENT.extensions) === 0) return;
   const ext = obj['extensions'];

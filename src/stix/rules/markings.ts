@@ -1,6 +1,6 @@
 import { joinPointer } from '../diagnostic.js';
 import { resolveSelector, TLP1 } from '../markings.js';
-import { ALL_PRESENT, PRESENT } from './presence.js';
+import { PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError } from './rule.js';
 
@@ -46,7 +46,7 @@ export function checkMarkingDefinition(obj: JsonObject, pointer: string, ctx: Ru
  * §7.2.2-7.2.3 for any object: a marking definition does not mark itself, and each granular-marking selector selects
  * content that exists in the object.
  */
-export function checkMarkingUse(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number = ALL_PRESENT): void {
+export function checkMarkingUse(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number): void {
   const selfId = type === 'marking-definition' ? obj['id'] : undefined;
   if (selfId !== undefined) {
     const refs = obj['object_marking_refs'];

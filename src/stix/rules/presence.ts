@@ -19,9 +19,6 @@ export const PRESENT = {
   valid_until: 1 << 9,
 } as const;
 
-/** Every bit set: "anything may be present", for callers that did not walk the keys. */
-export const ALL_PRESENT = 0x7fffffff;
-
 const BITS: ReadonlyMap<string, number> = new Map(Object.entries(PRESENT));
 
 /** The bit of a property name (0 for names no rule asks about). */

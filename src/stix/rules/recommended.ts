@@ -1,5 +1,5 @@
 import { joinPointer } from '../diagnostic.js';
-import { ALL_PRESENT, PRESENT } from './presence.js';
+import { PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportWarning } from './rule.js';
 
@@ -39,7 +39,7 @@ export function isCountryCode(code: string): boolean {
  * references with a url carrying hashes of its content (§2 external-reference), countries as ISO 3166-1 alpha-2
  * codes (§4.10).
  */
-export function checkRecommended(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number = ALL_PRESENT): void {
+export function checkRecommended(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number): void {
   const props = RECOMMENDED.get(type);
   if (props !== undefined) {
     for (const p of props) {

@@ -1,5 +1,5 @@
 import { joinPointer } from '../diagnostic.js';
-import { ALL_PRESENT, PRESENT } from './presence.js';
+import { PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
 
@@ -123,7 +123,7 @@ function checkExternalIds(obj: JsonObject, type: string, pointer: string, ctx: R
 }
 
 /** Registry-backed value checks. */
-export function checkRegistries(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number = ALL_PRESENT): void {
+export function checkRegistries(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number): void {
   if ((present & PRESENT.lang) !== 0 && obj['lang'] !== undefined) checkLang(obj['lang'], joinPointer(pointer, 'lang'), ctx);
   const granular = (present & PRESENT.granular_markings) === 0 ? undefined : obj['granular_markings'];
   if (Array.isArray(granular)) {

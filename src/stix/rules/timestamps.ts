@@ -2,7 +2,7 @@ import { joinPointer } from '../diagnostic.js';
 import { compareInstants, hasTimestampShape, isCalendarValid, isValidTimestamp } from './instants.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { reportError } from './rule.js';
-import { ALL_PRESENT, presenceBits } from './presence.js';
+import { presenceBits } from './presence.js';
 
 /** One ordering the spec imposes between two timestamp properties of the same object. */
 interface Ordering {
@@ -57,7 +57,7 @@ export function checkTimestamps(
   standard: boolean,
   pointer: string,
   ctx: RuleContext,
-  present: number = ALL_PRESENT,
+  present: number,
 ): void {
   const created = obj['created'];
   const modified = obj['modified'];

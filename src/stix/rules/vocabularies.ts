@@ -1,6 +1,6 @@
 import { joinPointer } from '../diagnostic.js';
 import { OPEN_VOCABULARIES } from '../vocab.js';
-import { ALL_PRESENT, PRESENT } from './presence.js';
+import { PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportWarning } from './rule.js';
 
@@ -87,7 +87,7 @@ function checkValue(value: unknown, vocab: string, prop: string, path: string, c
 }
 
 /** §10: values of open-vocabulary properties should come from their vocabulary. */
-export function checkVocabularies(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number = ALL_PRESENT): void {
+export function checkVocabularies(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number): void {
   const props = VOCAB_PROPS.get(type);
   if (props !== undefined) {
     for (const [prop, vocab] of props) {
