@@ -2,7 +2,7 @@
 // client's peak RSS. The server runs in a child process (this same file with --serve), so the RSS measured is the
 // client's alone, and its CPU is not shared with the client's event loop.
 //
-//   cd /work/main && node --import ./bench/register.js bench/client.ts [objects] [--page-size 1000] [--store sqlite|memory]
+//   node --import ./bench/register.js bench/client.ts [objects] [--page-size 1000] [--store sqlite|memory]
 //
 // The on-the-fly TypeScript loader itself takes ~130 MB of RSS. For the client's own RSS, run a compiled copy (tsc
 // output of this file and what it imports, with node_modules and a `"type": "module"` package.json beside it):

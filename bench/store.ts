@@ -1,7 +1,7 @@
 // Store benchmark: SQLite ingest rate (durable, 1,000-object batches) and page-query latency at the start and the end
 // of large collections (keyset pagination must cost the same on the last page as on the first).
 //
-//   cd /work/main && node --import ./bench/register.js bench/store.ts
+//   node --import ./bench/register.js bench/store.ts
 //
 // Environment: BENCH_ROWS (default 1000000) rows in the big collection, BENCH_SMALL_ROWS (default 100000) in the
 // small one, BENCH_QUERIES (default 2000) timed queries per case, BENCH_MAX_INGEST_S (default 240) stops ingest

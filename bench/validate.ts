@@ -18,7 +18,7 @@ import { schemaCompilationCount } from '../src/stix/schemas.js';
 import '../src/pattern/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(here, '../../shared/corpus/stix/valid');
+const corpus = resolve(here, '../test/fixtures/corpus/stix/valid');
 const count = Number(process.argv[2] ?? 100_000);
 
 type Obj = Record<string, unknown>;

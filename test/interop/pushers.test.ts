@@ -1,6 +1,6 @@
 /**
  * Replays, over real HTTP on loopback, the request sequences of the consumers that push into a collection
- * (/work/shared/spec/taxii-consumers.md): MISP's TAXII 2.1 push (taxii_push.py) and Splunk's CTIS TAXII app.
+ * (the request shapes their public source sends): MISP's TAXII 2.1 push (taxii_push.py) and Splunk's CTIS TAXII app.
  * Each asserts that every pushed object is stored exactly once.
  */
 import { randomUUID } from 'node:crypto';

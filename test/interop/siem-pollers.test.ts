@@ -1,6 +1,6 @@
 /**
  * Replays, over real HTTP on loopback, the request sequences of the TAXII consumers that poll a collection, as
- * documented in /work/shared/spec/taxii-consumers.md: Microsoft Sentinel's import connector, Elastic's `ti_custom`
+ * documented in each product's public documentation: Microsoft Sentinel's import connector, Elastic's `ti_custom`
  * integration, OpenCTI's built-in TAXII ingester, and Cortex XSOAR's "TAXII 2 Feed". Each scenario publishes objects
  * before and *while* the consumer polls and asserts that every object arrives exactly once.
  */

@@ -1,13 +1,14 @@
 /**
  * Replays, over real HTTP on loopback, the 30 requests that the OASIS taxii2-client 2.3.0 (the library behind XSOAR's
  * feed, MISP's push, Splunk's CTIS app and OpenCTI's Python connector) sent to the reference server, as recorded in
- * /work/shared/spec/taxii2-client-requests.jsonl: same methods, paths (API root and collection mapped to ours),
+ * test/fixtures/recordings/taxii2-client-requests.jsonl: same methods, paths (API root and collection mapped to ours),
  * query parameters and headers, with `next` values taken from our own previous answers the way `as_pages` does.
  *
  * Expected statuses are the recorded ones, with one deliberate difference: `Accept: application/json` (seq 29) is
  * answered 200, not 406, because other real clients send it and TAXII §3.1 lets a server accept it.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTaxiiServer } from '../../src/taxii/server/node.js';
 import type { TaxiiNodeServer } from '../../src/taxii/server/node.js';
@@ -26,7 +27,7 @@ interface Recorded {
   response_content_type: string;
 }
 
-const RECORDING = '/work/shared/spec/taxii2-client-requests.jsonl';
+const RECORDING = fileURLToPath(new URL('../fixtures/recordings/taxii2-client-requests.jsonl', import.meta.url));
 const RECORDED_COLLECTION = '365fed99-08fa-fdcd-a1b3-fb247eb41d01';
 const OUR_COLLECTION = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 const DEVIATIONS: Record<number, number> = { 29: 200 };

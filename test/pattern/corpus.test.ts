@@ -5,13 +5,13 @@ import { describe, expect, it } from '@jest/globals';
 import { checkPattern, parsePattern, printPattern } from '../../src/pattern/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = resolve(repoRoot, '../shared/corpus/patterns');
+const corpus = resolve(repoRoot, 'test/fixtures/corpus/patterns');
 const lines = (name: string): string[] =>
   readFileSync(resolve(corpus, name), 'utf8')
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '');
 
-describe('pattern corpus (read in place)', () => {
+describe('pattern corpus (test/fixtures/corpus/patterns)', () => {
   const valid = lines('valid.txt');
   const invalid = lines('invalid.txt');
 

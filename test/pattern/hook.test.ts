@@ -52,7 +52,7 @@ describe('validate() uses the pattern checker', () => {
 });
 
 describe('the validator\'s checker skips source positions until it has something to say', () => {
-  const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/patterns');
+  const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/corpus/patterns');
   const vectors = ['valid.txt', 'invalid.txt'].flatMap((f) =>
     readFileSync(resolve(corpus, f), 'utf8')
       .split(/\r?\n/)

@@ -8,14 +8,14 @@ import { getStixPatternChecker } from '../../src/stix/pattern-hook.js';
 import { validate } from '../../src/stix/validate.js';
 
 /*
- * Conformance corpus (read in place, never copied): every valid/ file validates without errors; every invalid/ file
+ * Conformance corpus (test/fixtures/corpus/stix, copied unchanged from its public sources): every valid/ file validates without errors; every invalid/ file
  * is rejected FOR THE REASON the OASIS validator gives (manifest.tsv `first_message`). Each first_message is mapped
  * by a category to the diagnostic our validator must produce for that reason (code + JSON pointer); files where we
  * are convinced the OASIS verdict or reason is wrong are listed below with the spec section that decides them.
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpusDir = path.resolve(repoRoot, '../shared/corpus/stix');
+const corpusDir = path.resolve(repoRoot, 'test/fixtures/corpus/stix');
 
 interface Row {
   readonly file: string;

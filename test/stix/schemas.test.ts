@@ -1,5 +1,6 @@
 import { describe, expect, it, afterEach } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   createStixAjv,
   extensionSchemaDiagnostics,
@@ -645,7 +646,7 @@ describe('extension schemas', () => {
 
 // Files of the valid corpus (judged valid by the OASIS validator) that our schemas reject on purpose, with the rule of
 // the spec that decides. Each one is asserted to fail for exactly that reason, so the list cannot go stale.
-const CORPUS = '/work/shared/corpus/stix/valid';
+const CORPUS = fileURLToPath(new URL('../fixtures/corpus/stix/valid', import.meta.url));
 const SOURCE_REF_FIXTURE = 'source--f431f809-377b-45e0-aa1c-6a4751cae5ff';
 const SHORT_UUID = 'ipv4-addr--e42c19c8-f9fe-5ae9-9fc8-22c398f78fb';
 const JUDGED_DIFFERENTLY: Record<string, { reason: string; code: string; path: string }> = {
