@@ -1,0 +1,121 @@
+import type { TelemetryRecord } from './record.js';
+
+/** The fixed field names of the JSON Lines schema, in the order README lists them. */
+export const TELEMETRY_FIELDS = [
+  'timestamp',
+  'account_id',
+  'org_id',
+  'client_ip',
+  'asn',
+  'user_agent',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'prompt',
+  'payment_fingerprint',
+  'signup_channel',
+  'account_created',
+  'status',
+] as const;
+
+/** One field of {@link TelemetryRecord}. */
+export type TelemetryField = (typeof TELEMETRY_FIELDS)[number];
+
+/** How a numeric time value is read: epoch seconds, milliseconds or nanoseconds. Strings are always RFC 3339. */
+export type EpochUnit = 's' | 'ms' | 'ns';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const UNIT_MS: Readonly<Record<EpochUnit, number>> = { s: 1000, ms: 1, ns: 1e-6 };
+
+/** A time value as epoch milliseconds, or a reason it is not one. */
+export function parseTime(value: unknown, unit: EpochUnit | undefined): number | string {
+  if (typeof value === 'string') {
+    if (!RFC3339.test(value)) {
+      if (unit !== undefined && /^\d+(?:\.\d+)?$/.test(value)) return Math.floor(Number(value) * UNIT_MS[unit]);
+      return 'expected an RFC 3339 timestamp';
+    }
+    const ms = Date.parse(value.charAt(10) === ' ' ? `${value.slice(0, 10)}T${value.slice(11)}` : value);
+    return Number.isFinite(ms) ? ms : 'expected an RFC 3339 timestamp';
+  }
+  if (typeof value === 'number' && unit !== undefined && Number.isFinite(value) && value >= 0) {
+    return Math.floor(value * UNIT_MS[unit]);
+  }
+  return unit === undefined ? 'expected an RFC 3339 timestamp' : `expected an RFC 3339 timestamp or epoch ${unit}`;
+}
+
+function count(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+  // OTLP JSON carries 64-bit integers as strings.
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function ident(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 0 ? value : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Output of {@link recordFromObject}: a record, or the reason there is none. */
+export type RecordResult = { readonly record: TelemetryRecord; readonly error?: undefined } | { readonly record?: undefined; readonly error: string };
+
+function fail(field: string, what: string): RecordResult {
+  return { error: `${field}: ${what}` };
+}
+
+/**
+ * Turns an object with the fixed field names into a {@link TelemetryRecord}, checking each field's type. Absent
+ * optional fields (and `null`) are left out; a present field of the wrong type makes the whole line bad, since a
+ * record half-read would skew every statistic built on it.
+ */
+export function recordFromObject(o: Readonly<Record<string, unknown>>, timeUnit?: EpochUnit): RecordResult {
+  const ts = parseTime(o['timestamp'], timeUnit);
+  if (typeof ts === 'string') return fail('timestamp', o['timestamp'] === undefined ? 'missing' : ts);
+  const account = ident(o['account_id']);
+  if (account === undefined) return fail('account_id', o['account_id'] === undefined ? 'missing' : 'expected a non-empty string');
+  const ip = o['client_ip'];
+  if (typeof ip !== 'string' || ip.length === 0) return fail('client_ip', ip === undefined ? 'missing' : 'expected a non-empty string');
+  const model = o['model'];
+  if (typeof model !== 'string' || model.length === 0) return fail('model', model === undefined ? 'missing' : 'expected a non-empty string');
+  const input = count(o['input_tokens']);
+  if (input === undefined) return fail('input_tokens', o['input_tokens'] === undefined ? 'missing' : 'expected a non-negative integer');
+  const output = count(o['output_tokens']);
+  if (output === undefined) return fail('output_tokens', o['output_tokens'] === undefined ? 'missing' : 'expected a non-negative integer');
+
+  const record: {
+    -readonly [K in keyof TelemetryRecord]: TelemetryRecord[K];
+  } = { timestamp: ts, account_id: account, client_ip: ip, model, input_tokens: input, output_tokens: output };
+
+  const org = o['org_id'];
+  if (org != null) {
+    const v = ident(org);
+    if (v === undefined) return fail('org_id', 'expected a non-empty string');
+    record.org_id = v;
+  }
+  const asn = o['asn'];
+  if (asn != null) {
+    const v = ident(asn);
+    if (v === undefined) return fail('asn', 'expected a string or number');
+    record.asn = v;
+  }
+  const reasoning = o['reasoning_tokens'];
+  if (reasoning != null) {
+    const v = count(reasoning);
+    if (v === undefined) return fail('reasoning_tokens', 'expected a non-negative integer');
+    record.reasoning_tokens = v;
+  }
+  const created = o['account_created'];
+  if (created != null) {
+    const v = parseTime(created, timeUnit);
+    if (typeof v === 'string') return fail('account_created', v);
+    record.account_created = v;
+  }
+  for (const field of ['user_agent', 'prompt', 'payment_fingerprint', 'signup_channel', 'status'] as const) {
+    const v = o[field];
+    if (v == null) continue;
+    if (typeof v !== 'string') return fail(field, 'expected a string');
+    record[field] = v;
+  }
+  return { record };
+}

@@ -1,0 +1,226 @@
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { ReadStats } from './bad-lines.js';
+import { project } from './field-map.js';
+import type { FieldMap } from './field-map.js';
+import { spansOf } from './otlp-spans.js';
+import { recordFromObject } from './record-from-object.js';
+import type { TelemetryRecord } from './record.js';
+
+/** Input formats: request-per-line JSON, OTLP JSON trace exports, or decided from the first bytes. */
+export type TelemetryFormat = 'jsonl' | 'otlp' | 'auto';
+
+/** Options of {@link TelemetryReader}. */
+export interface TelemetryReaderOptions {
+  /** Default `'auto'`: OTLP when the first 64 KiB mention `"resourceSpans"`, JSON Lines otherwise. */
+  readonly format?: TelemetryFormat;
+  /** Maps another schema onto the fixed field names (see {@link FieldMap}). */
+  readonly map?: FieldMap;
+  /** Longest line accepted, in characters (default 16 Mi); a longer one is reported bad and skipped. */
+  readonly maxLineLength?: number;
+  /** Largest pretty-printed (multi-line) OTLP document read whole, in characters (default 256 Mi). */
+  readonly maxDocumentLength?: number;
+}
+
+/** A named byte stream: a file, standard input, or anything a pipeline hands over. Gzip is recognised by its magic. */
+export interface TelemetrySource {
+  readonly name: string;
+  readonly bytes: AsyncIterable<Uint8Array | string>;
+}
+
+/** An input that stopped early (unreadable file, corrupt gzip): what was read before stays counted. */
+export interface InputFailure {
+  readonly input: string;
+  readonly message: string;
+}
+
+/** A file as a {@link TelemetrySource} (read in 1 MiB chunks). */
+export function fileSource(path: string, name = path): TelemetrySource {
+  return { name, bytes: createReadStream(path, { highWaterMark: 1 << 20 }) };
+}
+
+async function* decompressed(bytes: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer> {
+  const it = bytes[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await it.next();
+    if (next.done === true) {
+      if (head.length > 0) yield head;
+      return;
+    }
+    head = Buffer.concat([head, typeof next.value === 'string' ? Buffer.from(next.value) : Buffer.from(next.value)]);
+  }
+  const rest = (async function* () {
+    yield head;
+    for (;;) {
+      const next = await it.next();
+      if (next.done === true) return;
+      yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+  })();
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    yield* Readable.from(rest).pipe(createGunzip({ chunkSize: 1 << 18 })) as AsyncIterable<Buffer>;
+  } else {
+    yield* rest as AsyncIterable<Buffer>;
+  }
+}
+
+/**
+ * Reads request telemetry (JSON Lines or OTLP JSON, either gzipped) as batches of {@link TelemetryRecord}s, streaming:
+ * memory holds one chunk of input, never the file. Bad lines are counted in {@link stats} with their line numbers and
+ * never stop the run; an input that cannot be read further is listed in {@link failures} and the next one is read.
+ *
+ * One reader serves every input of a run, so its statistics cover them all.
+ *
+ * @example
+ * ```ts
+ * const reader = new TelemetryReader();
+ * for await (const batch of reader.batches(fileSource('requests.jsonl.gz'))) for (const r of batch) detector.add(r);
+ * console.log(reader.stats.records, reader.stats.badCount);
+ * ```
+ */
+export class TelemetryReader {
+  readonly stats = new ReadStats();
+  readonly failures: InputFailure[] = [];
+  private readonly format: TelemetryFormat;
+  private readonly map: FieldMap | undefined;
+  private readonly maxLine: number;
+  private readonly maxDocument: number;
+
+  constructor(options: TelemetryReaderOptions = {}) {
+    this.format = options.format ?? 'auto';
+    this.map = options.map;
+    this.maxLine = options.maxLineLength ?? 16 << 20;
+    this.maxDocument = options.maxDocumentLength ?? 256 << 20;
+  }
+
+  /** Every record of `source`, one at a time (a convenience over {@link batches}). */
+  async *records(source: TelemetrySource): AsyncGenerator<TelemetryRecord> {
+    for await (const batch of this.batches(source)) yield* batch;
+  }
+
+  /** The records of `source` in batches of one input chunk each. */
+  async *batches(source: TelemetrySource): AsyncGenerator<TelemetryRecord[]> {
+    const { name } = source;
+    const decoder = new StringDecoder('utf8');
+    let format: 'jsonl' | 'otlp' | undefined = this.format === 'auto' ? undefined : this.format;
+    let carry = '';
+    let skipping = false;
+    let lineNo = 0;
+    // A pretty-printed OTLP document spans many lines: it is gathered whole, then parsed.
+    let document: string[] | undefined;
+    let documentLength = 0;
+    let documentLine = 0;
+    const stats = this.stats;
+
+    const handle = (line: string, out: TelemetryRecord[]): void => {
+      lineNo++;
+      stats.lines++;
+      if (document !== undefined) {
+        documentLength += line.length + 1;
+        if (documentLength > this.maxDocument) {
+          stats.reject(name, documentLine, `OTLP document longer than ${this.maxDocument} characters`);
+          document = [];
+          documentLength = 0;
+          return;
+        }
+        document.push(line);
+        return;
+      }
+      const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+      if (text.trim().length === 0) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        if (format === 'otlp' && text.trimStart().startsWith('{')) {
+          document = [text];
+          documentLength = text.length;
+          documentLine = lineNo;
+          return;
+        }
+        stats.reject(name, lineNo, `not JSON (${(err as Error).message})`);
+        return;
+      }
+      this.accept(parsed, format, name, lineNo, out);
+    };
+
+    try {
+      for await (const chunk of decompressed(source.bytes)) {
+        const text = carry + decoder.write(chunk);
+        if (format === undefined) format = text.slice(0, 65536).includes('"resourceSpans"') ? 'otlp' : 'jsonl';
+        const out: TelemetryRecord[] = [];
+        let start = 0;
+        for (;;) {
+          const nl = text.indexOf('\n', start);
+          if (nl < 0) break;
+          if (skipping) {
+            skipping = false;
+            lineNo++;
+            stats.lines++;
+            stats.reject(name, lineNo, `line longer than ${this.maxLine} characters`);
+          } else {
+            handle(text.slice(start, nl), out);
+          }
+          start = nl + 1;
+        }
+        carry = text.slice(start);
+        if (carry.length > this.maxLine && document === undefined) {
+          skipping = true;
+          carry = '';
+        }
+        if (out.length > 0) yield out;
+      }
+      const tail = carry + decoder.end();
+      const out: TelemetryRecord[] = [];
+      if (skipping) {
+        lineNo++;
+        stats.lines++;
+        stats.reject(name, lineNo, `line longer than ${this.maxLine} characters`);
+      } else if (tail.length > 0) {
+        handle(tail, out);
+      }
+      if (document !== undefined && document.length > 0) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(document.join('\n'));
+        } catch (err) {
+          stats.reject(name, documentLine, `not JSON (${(err as Error).message})`);
+        }
+        if (parsed !== undefined) this.accept(parsed, 'otlp', name, documentLine, out);
+      }
+      if (out.length > 0) yield out;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const message =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' ? `corrupt gzip after line ${lineNo} (${(err as Error).message})` : (err as Error).message;
+      this.failures.push({ input: name, message });
+    }
+  }
+
+  private accept(parsed: unknown, format: 'jsonl' | 'otlp' | undefined, name: string, lineNo: number, out: TelemetryRecord[]): void {
+    const stats = this.stats;
+    if (format === 'otlp') {
+      for (const s of spansOf(parsed, this.map)) {
+        if ('skipped' in s) continue;
+        if (s.record !== undefined) {
+          stats.records++;
+          out.push(s.record);
+        } else stats.reject(name, lineNo, s.where === '' ? s.error : `${s.where}: ${s.error}`);
+      }
+      return;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      stats.reject(name, lineNo, 'expected a JSON object');
+      return;
+    }
+    const obj = parsed as Record<string, unknown>;
+    const r = recordFromObject(this.map === undefined ? obj : project(obj, this.map), this.map?.timeUnit);
+    if (r.record !== undefined) {
+      stats.records++;
+      out.push(r.record);
+    } else stats.reject(name, lineNo, r.error);
+  }
+}
