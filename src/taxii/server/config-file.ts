@@ -67,6 +67,8 @@ const COLLECTION: Shape = {
   alias: 'string',
   mediaTypes: 'string[]',
   acceptTypes: 'string[]',
+  requireProducer: 'boolean',
+  unattributed: { oneOf: ['refuse', 'allow-scos', 'allow'] },
 };
 const API_ROOT: Shape = {
   path: 'string',
@@ -82,6 +84,8 @@ const PRINCIPAL: Shape = {
   certificateFingerprints: 'string[]',
   canRead: 'string[]',
   canWrite: 'string[]',
+  identities: 'string[]',
+  relayFor: 'string[]',
 };
 const FILE: Shape = {
   $schema: 'string',

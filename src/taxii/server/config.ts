@@ -7,6 +7,7 @@ import type { PageCacheConfig } from './page-cache.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import { ServerConfigError } from './errors.js';
 import { isSecretHash } from './secrets.js';
+import type { UnattributedPolicy } from './write-policy.js';
 
 /** Media type of STIX 2.1 content, the default (and usual only) entry of a collection's `media_types`. */
 export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
@@ -24,6 +25,17 @@ export interface CollectionConfig {
   readonly mediaTypes?: readonly string[];
   /** When set, POSTed objects whose `type` is not listed become failures. */
   readonly acceptTypes?: readonly string[];
+  /**
+   * Objects must name their producer: `created_by_ref` must be one of the writing principal's `identities` (or an
+   * identity it relays for), so no member can publish or version objects in another member's name. Default false.
+   */
+  readonly requireProducer?: boolean;
+  /**
+   * Under `requireProducer`, what happens to objects without `created_by_ref`: `allow-scos` (default: SCOs, which
+   * have no such property and are identified by their content, pass; anything else is refused), `refuse` (everything
+   * must be attributed) or `allow`.
+   */
+  readonly unattributed?: UnattributedPolicy;
 }
 
 /** One API root, served at `/{path}/`. */
@@ -55,6 +67,14 @@ export interface PrincipalConfig {
   readonly certificateFingerprints?: readonly string[];
   readonly canRead?: readonly CollectionSelector[];
   readonly canWrite?: readonly CollectionSelector[];
+  /** Producer identities (`identity--<uuid>`) this principal publishes as; enforced where `requireProducer` is set. */
+  readonly identities?: readonly string[];
+  /**
+   * Relay role: identities whose objects this principal may re-publish in `requireProducer` collections (a hub
+   * forwarding members' objects), or `["*"]` for every producer. Give it only to a relay you trust to forward
+   * faithfully, or pair it with signature checks.
+   */
+  readonly relayFor?: readonly string[];
 }
 
 /** Rights of requests that carry no credentials. */
@@ -160,6 +180,8 @@ const UUID4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 const SEGMENT_RE = /^[A-Za-z0-9._~-]+$/;
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FINGERPRINT_RE = /^(?:[0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/;
+const IDENTITY_RE = /^identity--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UNATTRIBUTED: readonly UnattributedPolicy[] = ['refuse', 'allow-scos', 'allow'];
 const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'accept', 'host', 'content-length', 'cookie']);
 
 /** True for a TAXII identifier (UUIDv4, lower case). */
@@ -190,6 +212,20 @@ function isNonEmptyString(v: unknown): v is string {
 function checkPositiveInt(problems: ProblemList, path: string, v: unknown, what: string): void {
   if (v === undefined) return;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) problems.add(path, `${what} must be a positive integer`);
+}
+
+function checkIdentities(problems: ProblemList, path: string, list: readonly string[] | undefined, wildcard: boolean): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    problems.add(path, 'must be a list of identity ids');
+    return;
+  }
+  list.forEach((v, k) => {
+    if (wildcard && v === '*') return;
+    if (typeof v !== 'string' || !IDENTITY_RE.test(v)) {
+      problems.add(`${path}/${k}`, `must be an identity id ("identity--" and a lower-case UUID)${wildcard ? ' or "*"' : ''}`);
+    }
+  });
 }
 
 /** Checks the parts of the options that are pure data (everything except the store, logger, hooks). */
@@ -240,6 +276,10 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
       }
       if (c.acceptTypes !== undefined && (!Array.isArray(c.acceptTypes) || c.acceptTypes.length === 0 || !c.acceptTypes.every(isNonEmptyString))) {
         problems.add(`${cp}/acceptTypes`, 'acceptTypes must be a non-empty list of STIX object types');
+      }
+      if (c.requireProducer !== undefined && typeof c.requireProducer !== 'boolean') problems.add(`${cp}/requireProducer`, 'requireProducer must be true or false');
+      if (c.unattributed !== undefined && !UNATTRIBUTED.includes(c.unattributed)) {
+        problems.add(`${cp}/unattributed`, `unattributed must be one of ${UNATTRIBUTED.map((u) => `"${u}"`).join(', ')}`);
       }
       for (const key of [c.id, c.alias]) {
         if (typeof key !== 'string') continue;
@@ -341,6 +381,8 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
     }
     checkSelectors(`${pp}/canRead`, p.canRead);
     checkSelectors(`${pp}/canWrite`, p.canWrite);
+    checkIdentities(problems, `${pp}/identities`, p.identities, false);
+    checkIdentities(problems, `${pp}/relayFor`, p.relayFor, true);
   });
   if (auth.anonymous !== undefined) {
     checkSelectors('/auth/anonymous/canRead', auth.anonymous.canRead);

@@ -13,6 +13,7 @@ import { silentLogger } from './logger.js';
 import { PageCache } from './page-cache.js';
 import { RateLimiter } from './rate-limit.js';
 import { RightsTable } from './rights.js';
+import { bindingOf, writePolicyOf } from './write-policy.js';
 import { storageFailure } from './storage-errors.js';
 import { ALLOWED_METHODS, matchRoute } from './router.js';
 import type { RouteMatch } from './router.js';
@@ -38,6 +39,7 @@ function resolveState(options: TaxiiServerOptions): ServerState {
       config: c,
       mediaTypes: c.mediaTypes ?? [STIX_MEDIA_TYPE],
       acceptTypes: c.acceptTypes === undefined ? undefined : new Set(c.acceptTypes),
+      writePolicy: writePolicyOf(c),
     }));
     const byKey = new Map<string, ResolvedCollection>();
     for (const c of collections) {
@@ -64,6 +66,7 @@ function resolveState(options: TaxiiServerOptions): ServerState {
     defaultRoot: options.defaultApiRoot ?? (options.apiRoots[0] as { path: string }).path,
     authenticator: new Authenticator(auth),
     rights: new RightsTable(options.apiRoots, grants),
+    producers: new Map((auth.principals ?? []).map((p) => [p.name, bindingOf(p)])),
     defaultPageSize: Math.min(limits.defaultPageSize ?? DEFAULTS.defaultPageSize, maxPageSize),
     maxPageSize,
     publicUrl: options.publicUrl,

@@ -8,6 +8,7 @@ import type { CollectionRights, RightsTable } from './rights.js';
 import type { RouteMatch } from './router.js';
 import type { PageCache } from './page-cache.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { CollectionWritePolicy, ProducerBinding } from './write-policy.js';
 
 /** A configured collection with its defaults filled in. */
 export interface ResolvedCollection {
@@ -16,6 +17,7 @@ export interface ResolvedCollection {
   readonly config: CollectionConfig;
   readonly mediaTypes: readonly string[];
   readonly acceptTypes: ReadonlySet<string> | undefined;
+  readonly writePolicy: CollectionWritePolicy;
 }
 
 /** A configured API root with its collections indexed by id and alias. */
@@ -38,6 +40,8 @@ export interface ServerState {
   readonly defaultRoot: string;
   readonly authenticator: Authenticator;
   readonly rights: RightsTable;
+  /** Producer identities of each principal, by name (absent: bound to none). */
+  readonly producers: ReadonlyMap<string, ProducerBinding>;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
   readonly publicUrl: string | undefined;

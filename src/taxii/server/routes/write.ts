@@ -18,6 +18,9 @@ import { collectionKey } from './read.js';
 import { findDuplicateKey } from '../duplicate-keys.js';
 import { toNewObject, versionOf } from '../new-object.js';
 import { objectSpans } from '../object-spans.js';
+import { WRITE_CHECKS } from '../write-checks.js';
+import { runWritePolicy, UNBOUND } from '../write-policy.js';
+import type { WritingPrincipal } from '../write-policy.js';
 import type { TaxiiResponse } from '../exchange.js';
 import type { CollectionContext } from '../state.js';
 import { forbidden, json, jsonText, notFound } from './respond.js';
@@ -58,13 +61,22 @@ interface Checked {
   readonly failures: { readonly index: number; readonly detail: StatusDetails }[];
 }
 
-/** Validates each object (lenient STIX validation, collection type restrictions, extra checks). */
+/**
+ * Validates each object (lenient STIX validation, collection type restrictions, extra checks), then runs the
+ * collection's write policy (write-policy.ts) on it.
+ */
 function checkObjects(ctx: CollectionContext, objects: readonly unknown[], texts: readonly string[] | undefined): Checked {
   const accepted: Checked['accepted'][number][] = [];
   const failures: Checked['failures'][number][] = [];
   const strict = ctx.state.validation.strict === true;
   const extra = ctx.state.validation.check;
   const acceptTypes = ctx.collection.acceptTypes;
+  const policy = ctx.collection.writePolicy;
+  const writer: WritingPrincipal = {
+    name: ctx.principal.name,
+    anonymous: ctx.principal.anonymous,
+    binding: ctx.state.producers.get(ctx.principal.name) ?? UNBOUND,
+  };
   objects.forEach((value, index) => {
     const obj = isPlainObject(value) ? value : undefined;
     const id = str(obj?.['id']) ?? '';
@@ -92,7 +104,10 @@ function checkObjects(ctx: CollectionContext, objects: readonly unknown[], texts
     if (extra !== undefined) diags = diags.concat(extra(obj));
     if (diags.some((d) => d.severity === 'error')) return fail(describe(diags));
     if (type === undefined || id === '') return fail('schema-required: an object needs "type" and "id"');
-    accepted.push({ index, object: obj, row: toNewObject(obj, texts?.[index]) });
+    const row = toNewObject(obj, text);
+    const verdict = runWritePolicy({ object: obj, text: row.json, principal: writer, policy }, WRITE_CHECKS);
+    if (!verdict.ok) return fail(`${verdict.code}: ${verdict.message}`);
+    accepted.push({ index, object: obj, row });
   });
   return { accepted, failures };
 }

@@ -1,0 +1,70 @@
+import { deterministicScoId, idContributingProperties, parseIdentifier } from '../../stix/ids.js';
+import { kindOf } from '../../stix/rules/object-kinds.js';
+import { ACCEPT, refuse } from './write-policy.js';
+import type { WriteCheck, WriteSubject, WriteVerdict } from './write-policy.js';
+
+/**
+ * The checks of the write policy (see write-policy.ts), in the order the server runs them. Cheap, always-on
+ * checks come first; checks that a collection turns on follow.
+ */
+
+function isSco(object: Readonly<Record<string, unknown>>): boolean {
+  return kindOf(object, object['type'] as string) === 'sco';
+}
+
+/**
+ * §2.9: an SCO with a UUIDv5 id claims the deterministic id of its ID-contributing properties. Anything else is
+ * squatting: a different object parked under the id that the genuine one will need (the genuine object would then
+ * collide with it). The validator only warns about this (a SHOULD for producers); a shared server refuses it.
+ * Types whose contributing properties the server does not know (an unregistered `new-sco` extension) cannot be
+ * checked and pass.
+ */
+export const deterministicScoIdCheck: WriteCheck = {
+  name: 'deterministic-sco-id',
+  check({ object }: WriteSubject): WriteVerdict {
+    const id = object['id'] as string;
+    const parsed = parseIdentifier(id);
+    if (parsed === undefined || parsed.uuidVersion !== 5 || !isSco(object)) return ACCEPT;
+    const expected = deterministicScoId(object as { readonly type: string } & Readonly<Record<string, unknown>>);
+    if (expected === undefined || expected === id.toLowerCase()) return ACCEPT;
+    const props = idContributingProperties(parsed.type) ?? [];
+    return refuse(
+      'sco-id-not-deterministic',
+      `id ${id} is a UUIDv5 but not the deterministic id of this object's ID-contributing properties ` +
+        `(${props.join(', ')}), which is ${expected} (STIX 2.1 §2.9); send it under that id, or under a UUIDv4`,
+    );
+  },
+};
+
+/**
+ * `requireProducer`: the object's `created_by_ref` must be an identity the writer is bound to or relays for.
+ * Objects without `created_by_ref` follow the collection's `unattributed` policy (SCOs have no such property).
+ */
+export const producerCheck: WriteCheck = {
+  name: 'producer',
+  check({ object, principal, policy }: WriteSubject): WriteVerdict {
+    if (!policy.requireProducer) return ACCEPT;
+    const creator = object['created_by_ref'];
+    const who = principal.anonymous ? 'an anonymous writer' : `principal "${principal.name}"`;
+    if (typeof creator !== 'string') {
+      if (policy.unattributed === 'allow' || (policy.unattributed === 'allow-scos' && isSco(object))) return ACCEPT;
+      const allowed = policy.unattributed === 'allow-scos' ? ' (only SCOs may come without it here)' : '';
+      return refuse(
+        'producer-missing',
+        `this collection requires every object to name its producer in created_by_ref${allowed}; ` +
+          `add created_by_ref with an identity ${who} is bound to`,
+      );
+    }
+    const { identities, relayFor } = principal.binding;
+    if (identities.has(creator) || relayFor === 'any' || relayFor.has(creator)) return ACCEPT;
+    const mine = identities.size === 0 ? 'is bound to no identity' : `may publish as ${[...identities].join(', ')}`;
+    return refuse(
+      'producer-not-bound',
+      `created_by_ref ${creator} is not an identity ${who} may publish as or relay for (${who} ${mine}); ` +
+        'only the producer (or a configured relay) may publish or version its objects here',
+    );
+  },
+};
+
+/** The checks the server runs on every object, in order. */
+export const WRITE_CHECKS: readonly WriteCheck[] = [deterministicScoIdCheck, producerCheck];
