@@ -134,6 +134,10 @@ export interface StatusInput {
    * (the server has not looked at them yet), so the sum invariant always holds.
    */
   readonly totalCount?: number;
+  /** Successes counted, when more than `successes` lists (details omitted to keep the status bounded). */
+  readonly successCount?: number;
+  /** Failures counted, when more than `failures` lists. */
+  readonly failureCount?: number;
 }
 
 /**
@@ -147,20 +151,25 @@ export function buildStatus(input: StatusInput): Status {
   const successes = input.successes ?? [];
   const failures = input.failures ?? [];
   const pendings = input.pendings ?? [];
-  const listed = successes.length + failures.length + pendings.length;
-  const total = input.totalCount ?? listed;
-  if (!Number.isSafeInteger(total) || total < listed) {
-    throw new TaxiiUsageError(`total_count ${total} is smaller than the ${listed} objects listed`);
+  const successCount = input.successCount ?? successes.length;
+  const failureCount = input.failureCount ?? failures.length;
+  if (successCount < successes.length || failureCount < failures.length) {
+    throw new TaxiiUsageError('a count is smaller than the number of details listed for it');
   }
-  const pendingCount = pendings.length + (total - listed);
+  const counted = successCount + failureCount + pendings.length;
+  const total = input.totalCount ?? counted;
+  if (!Number.isSafeInteger(total) || total < counted) {
+    throw new TaxiiUsageError(`total_count ${total} is smaller than the ${counted} objects counted`);
+  }
+  const pendingCount = pendings.length + (total - counted);
   const status: {
     -readonly [K in keyof Status]: Status[K];
   } = {
     id: input.id,
     status: pendingCount === 0 ? 'complete' : 'pending',
     total_count: total,
-    success_count: successes.length,
-    failure_count: failures.length,
+    success_count: successCount,
+    failure_count: failureCount,
     pending_count: pendingCount,
   };
   if (input.requestTimestamp !== undefined) status.request_timestamp = input.requestTimestamp;

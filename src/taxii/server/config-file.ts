@@ -103,6 +103,8 @@ const FILE: Shape = {
     defaultPageSize: 'integer',
     maxPageSize: 'integer',
     maxContentLength: 'integer',
+    maxObjectsPerEnvelope: 'integer',
+    maxStatusFailures: 'integer',
     rateLimit: { requestsPerSecond: 'number', burst: 'number', failedAuthPerSecond: 'number' },
   },
   timeouts: { headersMs: 'integer', requestMs: 'integer', keepAliveMs: 'integer' },

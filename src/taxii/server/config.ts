@@ -103,6 +103,17 @@ export interface LimitsConfig {
   /** Default `max_content_length` of API roots, in bytes (default 10 MiB). */
   readonly maxContentLength?: number;
   /**
+   * Most objects one POST may carry (default 10 000). A larger envelope is refused whole with 413 before any object
+   * is parsed, so the work and the status of one request stay bounded whatever `max_content_length` allows.
+   */
+  readonly maxObjectsPerEnvelope?: number;
+  /**
+   * Most failures listed in one status resource (default 1 000); `failure_count` stays exact. Failures are what a
+   * caller can produce from a few bytes each (`{}` is one), so their details are capped; successes are not (each is
+   * a stored object). taxii2-client checks that lists match counts, so it refuses a status whose list was cut.
+   */
+  readonly maxStatusFailures?: number;
+  /**
    * Per-principal request rate limit (token bucket; anonymous requests and failed logins are counted per client
    * address). Past it requests get 429 with `Retry-After`. Off when absent.
    */
@@ -297,6 +308,8 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
   checkPositiveInt(problems, '/limits/defaultPageSize', limits.defaultPageSize, 'defaultPageSize');
   checkPositiveInt(problems, '/limits/maxPageSize', limits.maxPageSize, 'maxPageSize');
   checkPositiveInt(problems, '/limits/maxContentLength', limits.maxContentLength, 'maxContentLength');
+  checkPositiveInt(problems, '/limits/maxObjectsPerEnvelope', limits.maxObjectsPerEnvelope, 'maxObjectsPerEnvelope');
+  checkPositiveInt(problems, '/limits/maxStatusFailures', limits.maxStatusFailures, 'maxStatusFailures');
   if (limits.rateLimit !== undefined) {
     const rl = limits.rateLimit as Partial<RateLimitConfig> | null;
     const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -407,6 +420,8 @@ export const DEFAULTS = {
   defaultPageSize: 100,
   maxPageSize: 1000,
   maxContentLength: 10 * 1024 * 1024,
+  maxObjectsPerEnvelope: 10_000,
+  maxStatusFailures: 1_000,
   statusRetentionHours: 48,
   realm: 'distill-intel',
 } as const;

@@ -69,6 +69,8 @@ function resolveState(options: TaxiiServerOptions): ServerState {
     producers: new Map((auth.principals ?? []).map((p) => [p.name, bindingOf(p)])),
     defaultPageSize: Math.min(limits.defaultPageSize ?? DEFAULTS.defaultPageSize, maxPageSize),
     maxPageSize,
+    maxObjectsPerEnvelope: limits.maxObjectsPerEnvelope ?? DEFAULTS.maxObjectsPerEnvelope,
+    maxStatusFailures: limits.maxStatusFailures ?? DEFAULTS.maxStatusFailures,
     publicUrl: options.publicUrl,
     trustProxy: options.trustProxy === true,
     basePath,

@@ -44,6 +44,10 @@ export interface ServerState {
   readonly producers: ReadonlyMap<string, ProducerBinding>;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /** Most objects one POST may carry (`limits.maxObjectsPerEnvelope`). */
+  readonly maxObjectsPerEnvelope: number;
+  /** Most failures listed in one status (`limits.maxStatusFailures`). */
+  readonly maxStatusFailures: number;
   readonly publicUrl: string | undefined;
   readonly trustProxy: boolean;
   readonly basePath: string;

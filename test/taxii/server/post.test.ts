@@ -19,7 +19,7 @@ describe('add objects (§5.5)', () => {
     const h = makeHandler();
     const good = indicator();
     const bad: Record<string, unknown> = { ...indicator(), pattern_type: undefined, valid_from: 'not a time' };
-    const res = await call(h, RW, { auth: AS.alice, body: { objects: [good, bad, 42] } });
+    const res = await call(h, RW, { auth: AS.alice, body: { objects: [good, bad, {}] } });
     expect(res.status).toBe(202);
     expect(res.headers.get('content-type')).toBe(TAXII);
     const status = (await bodyOf(res)) as Record<string, unknown>;
@@ -36,7 +36,7 @@ describe('add objects (§5.5)', () => {
     expect(failures[0]?.['version']).toBe(bad['modified']);
     // The message names the rule (diagnostic code) and where.
     expect(failures[0]?.['message']).toMatch(/^objects\/1: schema-[a-z-]+ at \/(pattern_type|valid_from)?/);
-    expect(failures[1]?.['message']).toBe('objects/2: not a JSON object');
+    expect(failures[1]?.['message']).toBe("objects/2: type-missing at /: missing required property 'type' (§3.2)");
     const stored = await bodyOf(await call(h, RW, { auth: AS.alice }));
     expect(stored).toEqual({ objects: [good] });
   });
@@ -83,11 +83,12 @@ describe('add objects (§5.5)', () => {
     expect(await bodyOf(await call(h, RW, { auth: AS.alice }))).toEqual({ objects: [a] });
   });
 
-  it('gives a complete status with total 0 for an empty envelope', async () => {
-    const status = await post(makeHandler(), RW, []);
-    expect(status).toMatchObject({ status: 'complete', total_count: 0, success_count: 0, failure_count: 0, pending_count: 0 });
-    const empty = await call(makeHandler(), RW, { auth: AS.alice, body: {} });
-    expect(empty.status).toBe(202);
+  it('refuses an empty envelope with 422 instead of a status whose total_count 0 would mean "not started" (§4.3.1)', async () => {
+    for (const body of [{ objects: [] }, {}]) {
+      const res = await call(makeHandler(), RW, { auth: AS.alice, body });
+      expect(res.status).toBe(422);
+      expect((await bodyOf(res))?.['error_code']).toBe('empty-envelope');
+    }
   });
 
   it('enforces a collection\'s accepted types', async () => {

@@ -17,10 +17,10 @@ import { readBodyWithin } from '../body.js';
 import { collectionKey } from './read.js';
 import { findDuplicateKey } from '../duplicate-keys.js';
 import { toNewObject, versionOf } from '../new-object.js';
-import { objectSpans } from '../object-spans.js';
 import { WRITE_CHECKS } from '../write-checks.js';
 import { runWritePolicy, UNBOUND } from '../write-policy.js';
 import type { WritingPrincipal } from '../write-policy.js';
+import { scanEnvelope } from '../envelope-shape.js';
 import type { TaxiiResponse } from '../exchange.js';
 import type { CollectionContext } from '../state.js';
 import { forbidden, json, jsonText, notFound } from './respond.js';
@@ -43,8 +43,37 @@ function describe(diags: readonly Diagnostic[]): string {
   return quoted.join('; ') + (rest > 0 ? `; and ${rest} more error${rest === 1 ? '' : 's'}` : '');
 }
 
+function tooMany(limit: number): TaxiiError {
+  return new TaxiiError(413, `the envelope holds more than ${limit} objects, the most this server takes in one request; split it into smaller envelopes (nothing was stored)`, {
+    errorCode: 'too-many-objects',
+    details: { max_objects_per_envelope: limit },
+  });
+}
+
+function notAnObject(index: number, found: string): TaxiiError {
+  return new TaxiiError(422, `objects/${index} is a JSON ${found}, not a STIX object: an envelope lists JSON objects only (nothing was stored)`, {
+    errorCode: 'invalid-envelope',
+    details: { pointer: `/objects/${index}` },
+  });
+}
+
+/**
+ * Refuses, before parsing, a body whose `objects` are too many or not all JSON objects (see `scanEnvelope`), and
+ * gives the exact text of each object when it can be located unambiguously.
+ */
+function checkShape(bytes: Buffer, maxObjects: number): string[] | undefined {
+  const shape = scanEnvelope(bytes, maxObjects);
+  if (shape.kind === 'too-many') throw tooMany(shape.limit);
+  if (shape.kind === 'not-an-object') throw notAnObject(shape.index, shape.found);
+  return shape.kind === 'ok' ? shape.texts : undefined;
+}
+
+function jsonKind(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
 /** Objects of the request body: an envelope's `objects` or a bundle's; `{}` is an empty envelope. */
-function objectsOf(body: unknown): unknown[] {
+function objectsOf(body: unknown, maxObjects: number): Record<string, unknown>[] {
   if (!isPlainObject(body)) {
     throw new TaxiiError(422, 'the body must be a TAXII envelope ({"objects": [...]}) or a STIX bundle', { errorCode: 'invalid-envelope' });
   }
@@ -53,7 +82,18 @@ function objectsOf(body: unknown): unknown[] {
   if (!Array.isArray(objects)) {
     throw new TaxiiError(422, '"objects" must be a list of STIX objects', { errorCode: 'invalid-envelope', details: { pointer: '/objects' } });
   }
-  return objects;
+  // The byte scan has already refused these; the parsed value is the authority, so it is checked once more.
+  if (objects.length > maxObjects) throw tooMany(maxObjects);
+  const stray = objects.findIndex((o) => !isPlainObject(o));
+  if (stray !== -1) throw notAnObject(stray, jsonKind(objects[stray]));
+  return objects as Record<string, unknown>[];
+}
+
+/** Longest message, id or version quoted in a failure: they echo caller input, which must not inflate the status. */
+const MAX_DETAIL_CHARS = 500;
+
+function clip(text: string): string {
+  return text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS - 1)}…`;
 }
 
 interface Checked {
@@ -65,7 +105,7 @@ interface Checked {
  * Validates each object (lenient STIX validation, collection type restrictions, extra checks), then runs the
  * collection's write policy (write-policy.ts) on it.
  */
-function checkObjects(ctx: CollectionContext, objects: readonly unknown[], texts: readonly string[] | undefined): Checked {
+function checkObjects(ctx: CollectionContext, objects: readonly Record<string, unknown>[], texts: readonly string[] | undefined): Checked {
   const accepted: Checked['accepted'][number][] = [];
   const failures: Checked['failures'][number][] = [];
   const strict = ctx.state.validation.strict === true;
@@ -77,14 +117,12 @@ function checkObjects(ctx: CollectionContext, objects: readonly unknown[], texts
     anonymous: ctx.principal.anonymous,
     binding: ctx.state.producers.get(ctx.principal.name) ?? UNBOUND,
   };
-  objects.forEach((value, index) => {
-    const obj = isPlainObject(value) ? value : undefined;
-    const id = str(obj?.['id']) ?? '';
-    const version = obj === undefined ? versionOf({}) : versionOf(obj);
+  objects.forEach((obj, index) => {
+    const id = str(obj['id']) ?? '';
+    const version = versionOf(obj);
     const fail = (message: string): void => {
-      failures.push({ index, detail: { id, version, message: `objects/${index}: ${message}` } });
+      failures.push({ index, detail: { id: clip(id), version: clip(version), message: clip(`objects/${index}: ${message}`) } });
     };
-    if (obj === undefined) return fail('not a JSON object');
     const type = str(obj['type']);
     if (type === 'bundle') return fail('a bundle cannot be stored as an object; send its objects');
     if (type !== undefined && acceptTypes !== undefined && !acceptTypes.has(type)) {
@@ -150,14 +188,17 @@ export async function postObjects(ctx: CollectionContext, requestTime: Micros): 
   if (!isUtf8(read.bytes)) {
     throw new TaxiiError(422, 'the body is not valid UTF-8', { errorCode: 'invalid-utf8' });
   }
+  const spans = checkShape(read.bytes, ctx.state.maxObjectsPerEnvelope);
   const text = read.bytes.toString('utf8');
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
     throw new TaxiiError(422, parsed.diagnostic?.message ?? 'the body is not valid JSON', { errorCode: 'invalid-json' });
   }
-  const objects = objectsOf(parsed.value);
-  // Keep each object's exact text as sent (no re-serialisation), when it can be located unambiguously.
-  const spans = objectSpans(text);
+  const objects = objectsOf(parsed.value, ctx.state.maxObjectsPerEnvelope);
+  // A status with total_count 0 reads as "not started yet" (§4.3.1), never as "done": an empty request gets no status.
+  if (objects.length === 0) {
+    throw new TaxiiError(422, 'the envelope holds no objects; there is nothing to add', { errorCode: 'empty-envelope' });
+  }
   const { accepted, failures } = checkObjects(ctx, objects, spans?.length === objects.length ? spans : undefined);
   const target: CollectionRef = { apiRoot: ctx.root.path, collectionId: ctx.collection.id };
   const results = accepted.length === 0 ? [] : await ctx.state.store.addObjects(target, accepted.map((a) => a.row));
@@ -190,7 +231,9 @@ export async function postObjects(ctx: CollectionContext, requestTime: Micros): 
     id: randomUUID(),
     requestTimestamp: formatTaxiiTimestamp(requestTime),
     successes: successes.sort(byIndex).map((s) => s.detail),
-    failures: failures.sort(byIndex).map((f) => f.detail),
+    // The first failures in request order are listed; the count stays exact.
+    failures: failures.sort(byIndex).slice(0, ctx.state.maxStatusFailures).map((f) => f.detail),
+    failureCount: failures.length,
     totalCount: objects.length,
   });
   await ctx.state.store.putStatus(ctx.root.path, withOwner(status, ctx));
