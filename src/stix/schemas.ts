@@ -74,7 +74,7 @@ function nullPrototype<V>(entries: Record<string, V>): Readonly<Record<string, V
 const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
 /** Folders of `schemas/` that belong to other modules (they register through the extension registry). */
-const FOREIGN_DIRS = new Set(['distillation']);
+const FOREIGN_DIRS = new Set(['distillation', 'provenance']);
 
 // RFC 3986 §3: an absolute URI starts with a scheme; whitespace is never allowed. Cheaper than a full URL parse.
 const ABSOLUTE_URL = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/;
