@@ -6,7 +6,7 @@ import { ensureDistillationExtensions } from './definitions.js';
 import { DistillationPrivacyError } from './errors.js';
 import { AI_SERVICE_ACCOUNT_EXTENSION_ID } from './extension-ids.js';
 import { privacyFindings } from './privacy.js';
-import { pseudonymize } from './pseudonym.js';
+import { paymentPseudonym, pseudonymize } from './pseudonym.js';
 import type { PseudonymKey } from './pseudonym.js';
 import { defaultTlp, tlpMarkingRefs } from './tlp-policy.js';
 import type { AI_ACCOUNT_CATEGORY_OV, AI_ACCOUNT_STATUS_ENUM, Open } from './vocab.js';
@@ -84,15 +84,28 @@ export interface RawServiceAccount extends Omit<AiServiceAccountProps, 'account_
   readonly clusters?: readonly string[];
 }
 
+/** Options of {@link aiServiceAccountFromRaw}. */
+export interface FromRawOptions extends Omit<DistillBuildOptions, 'created' | 'createdByRef'> {
+  /**
+   * The key of the sharing group the identifiers that recur across labs are correlated in (payment instruments, API
+   * keys, cluster labels): members holding it derive the same pseudonym from the same raw value, so a peer can find
+   * the same card in its own traffic; without it they are keyed like the account id.
+   */
+  readonly groupKey?: PseudonymKey;
+}
+
 /**
- * Builds an `ai-service-account` from raw facts: the account id, payment instruments, API keys and cluster labels go
- * through {@link pseudonymize} under the trust-group key, and the sign-up e-mail address is reduced to its domain.
- * This is the path that makes sure nothing raw leaves the lab.
+ * Builds an `ai-service-account` from raw facts: the account id goes through {@link pseudonymize} under `key`;
+ * payment instruments ({@link paymentPseudonym}), API keys and cluster labels under `options.groupKey` (default
+ * `key`); the sign-up e-mail address is reduced to its domain. This is the path that makes sure nothing raw leaves
+ * the lab.
  */
-export function aiServiceAccountFromRaw(raw: RawServiceAccount, key: PseudonymKey, options: Omit<DistillBuildOptions, 'created' | 'createdByRef'> = {}): AiServiceAccount {
+export function aiServiceAccountFromRaw(raw: RawServiceAccount, key: PseudonymKey, options: FromRawOptions = {}): AiServiceAccount {
   const { accountId, signupEmail, paymentInstruments, apiKeys, clusters, ...rest } = raw;
-  const list = (values: readonly string[] | undefined, canonical: 'trim' | 'digits') =>
-    values === undefined || values.length === 0 ? undefined : [...new Set(values.map((v) => pseudonymize(v, { ...key, canonical })))];
+  const { groupKey, ...buildOptions } = options;
+  const shared = groupKey ?? key;
+  const list = (values: readonly string[] | undefined, derive: (v: string) => string) =>
+    values === undefined || values.length === 0 ? undefined : [...new Set(values.map(derive))];
   const domain = signupEmail === undefined ? undefined : signupEmail.slice(signupEmail.lastIndexOf('@') + 1).trim().toLowerCase();
   return aiServiceAccount(
     {
@@ -100,12 +113,12 @@ export function aiServiceAccountFromRaw(raw: RawServiceAccount, key: PseudonymKe
       account_pseudonym: pseudonymize(accountId, key),
       ...defined({
         signup_email_domain: domain,
-        payment_fingerprints: list(paymentInstruments, 'digits'),
-        api_key_fingerprints: list(apiKeys, 'trim'),
-        cluster_pseudonyms: list(clusters, 'trim'),
+        payment_fingerprints: list(paymentInstruments, (v) => paymentPseudonym(v, shared)),
+        api_key_fingerprints: list(apiKeys, (v) => pseudonymize(v, shared)),
+        cluster_pseudonyms: list(clusters, (v) => pseudonymize(v, shared)),
       }),
     },
-    options,
+    buildOptions,
   );
 }
 

@@ -35,7 +35,7 @@ export { distillationSchemaUrl, loadDistillationSchema } from './schema-files.js
 export { DistillationInputError, DistillationPrivacyError } from './errors.js';
 export * from './vocab.js';
 
-export { MIN_KEY_BYTES, isPseudonym, parsePseudonym, pseudonymize } from './pseudonym.js';
+export { MIN_KEY_BYTES, isPseudonym, parsePseudonym, paymentPseudonym, pseudonymize } from './pseudonym.js';
 export type { ParsedPseudonym, PseudonymKey, PseudonymizeOptions } from './pseudonym.js';
 export {
   SHORT_SUMMARY_MAX,
@@ -55,7 +55,9 @@ export {
   SHINGLE_WORDS,
   SLOTS,
   fingerprintScheme,
+  fingerprintNormalized,
   fingerprintTemplate,
+  lengthBucket,
   normalizeTemplate,
   similarity,
 } from './prompt-fingerprint.js';
@@ -98,7 +100,7 @@ export type { OrganizationProps } from './identity.js';
 export { aiModel, softwareMirror } from './ai-model.js';
 export type { AiModel, AiModelProps, SoftwareMirrorOptions } from './ai-model.js';
 export { aiServiceAccount, aiServiceAccountFromRaw, userAccountMirror } from './ai-service-account.js';
-export type { AiServiceAccount, AiServiceAccountProps, RawServiceAccount } from './ai-service-account.js';
+export type { AiServiceAccount, AiServiceAccountProps, FromRawOptions, RawServiceAccount } from './ai-service-account.js';
 export { promptFingerprint, promptFingerprintFromTemplate } from './fingerprint-object.js';
 export type { FingerprintContext, PromptFingerprintObject, ShareableFingerprint } from './fingerprint-object.js';
 export { campaignSummaryNote, campaignSummaryText, distillationCampaign, getDistillationCampaign } from './campaign.js';

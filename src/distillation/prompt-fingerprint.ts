@@ -112,13 +112,42 @@ function shingles(normalized: string): string[] {
 
 const LENGTH_BUCKETS = [50, 200, 500, 1000, 2000, 5000, 10000];
 
-function lengthBucket(length: number): string {
+/** The `length_bucket` of a template of `length` characters, e.g. `200-500`. */
+export function lengthBucket(length: number): string {
   let lower = 0;
   for (const upper of LENGTH_BUCKETS) {
     if (length < upper) return `${lower}-${upper}`;
     lower = upper;
   }
   return `${lower}+`;
+}
+
+/** Sub-keys and MinHash seeds derived from one trust-group secret; derived once per secret, not per template. */
+interface KeyState {
+  readonly exact: Buffer;
+  readonly shingle: Buffer;
+  readonly band: Buffer;
+  readonly seeds: Uint32Array;
+}
+
+// Keyed by key id and secret; a handful of keys per process, so the cache stays tiny.
+const keyStates = new Map<string, KeyState>();
+
+function keyState(key: PseudonymKey): KeyState {
+  const secret = keyBytes(key);
+  const cacheKey = `${key.keyId}\u0000${Buffer.from(secret).toString('base64')}`;
+  let state = keyStates.get(cacheKey);
+  if (state !== undefined) return state;
+  const seedKey = subKey(secret, 'minhash-seeds');
+  const seeds = new Uint32Array(MINHASH_SIZE);
+  for (let block = 0; block < MINHASH_SIZE / 8; block++) {
+    const bytes = createHmac('sha256', seedKey).update(`seeds-${block}`).digest();
+    for (let k = 0; k < 8; k++) seeds[block * 8 + k] = bytes.readUInt32BE(k * 4);
+  }
+  state = { exact: subKey(secret, 'exact'), shingle: subKey(secret, 'shingle'), band: subKey(secret, 'band'), seeds };
+  if (keyStates.size >= 64) keyStates.clear();
+  keyStates.set(cacheKey, state);
+  return state;
 }
 
 /**
@@ -128,23 +157,28 @@ function lengthBucket(length: number): string {
  * @throws DistillationInputError when the key is too short or the template is not a string.
  */
 export function fingerprintTemplate(template: string, key: PseudonymKey): TemplateFingerprint {
-  const secret = keyBytes(key);
   const normalized = normalizeTemplate(template);
-  const value = createHmac('sha256', subKey(secret, 'exact')).update(normalized, 'utf8').digest('hex');
+  return { ...fingerprintNormalized(normalized, key), length_bucket: lengthBucket(template.length) };
+}
+
+/**
+ * The fingerprint of a template already normalised with {@link normalizeTemplate} (without `length_bucket`, which
+ * depends on the original text). Matchers that see the same scaffold many times normalise once and cache on the
+ * result.
+ *
+ * @throws DistillationInputError when the key is too short.
+ */
+export function fingerprintNormalized(normalized: string, key: PseudonymKey): Omit<TemplateFingerprint, 'length_bucket'> {
+  const state = keyState(key);
+  const value = createHmac('sha256', state.exact).update(normalized, 'utf8').digest('hex');
 
   // Each shingle is hashed once under the key: bytes 0-7 feed the MinHash "permutations" (a keyed seed mixed into
   // that hash), bytes 8-15 are the shingle's 64 SimHash bits.
-  const seedKey = subKey(secret, 'minhash-seeds');
-  const seeds = new Uint32Array(MINHASH_SIZE);
-  for (let block = 0; block < MINHASH_SIZE / 8; block++) {
-    const bytes = createHmac('sha256', seedKey).update(`seeds-${block}`).digest();
-    for (let k = 0; k < 8; k++) seeds[block * 8 + k] = bytes.readUInt32BE(k * 4);
-  }
+  const seeds = state.seeds;
   const signature = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  const shingleKey = subKey(secret, 'shingle');
   const weights = new Int32Array(64);
   for (const sh of shingles(normalized)) {
-    const digest = createHmac('sha256', shingleKey).update(sh, 'utf8').digest();
+    const digest = createHmac('sha256', state.shingle).update(sh, 'utf8').digest();
     const x = digest.readUInt32BE(0);
     const y = digest.readUInt32BE(4);
     for (let i = 0; i < MINHASH_SIZE; i++) {
@@ -156,12 +190,11 @@ export function fingerprintTemplate(template: string, key: PseudonymKey): Templa
       weights[bit] = (weights[bit] as number) + ((byte >>> (7 - (bit & 7))) & 1 ? 1 : -1);
     }
   }
-  const bandKey = subKey(secret, 'band');
   const lsh_bands: string[] = [];
+  const rows = Buffer.alloc(LSH_ROWS * 4);
   for (let b = 0; b < LSH_BANDS; b++) {
-    const rows = Buffer.alloc(LSH_ROWS * 4);
     for (let r = 0; r < LSH_ROWS; r++) rows.writeUInt32BE(signature[b * LSH_ROWS + r] as number, r * 4);
-    const h = createHmac('sha256', bandKey).update(String(b)).update(rows).digest('hex').slice(0, 8);
+    const h = createHmac('sha256', state.band).update(String(b)).update(rows).digest('hex').slice(0, 8);
     lsh_bands.push(`b${String(b).padStart(2, '0')}:${h}`);
   }
   let simhash = '';
@@ -170,14 +203,7 @@ export function fingerprintTemplate(template: string, key: PseudonymKey): Templa
     for (let k = 0; k < 4; k++) v = (v << 1) | ((weights[nibble * 4 + k] as number) > 0 ? 1 : 0);
     simhash += v.toString(16);
   }
-  return {
-    scheme: fingerprintScheme(key.keyId),
-    value,
-    lsh_bands,
-    simhash,
-    length_bucket: lengthBucket(template.length),
-    signature,
-  };
+  return { scheme: fingerprintScheme(key.keyId), value, lsh_bands, simhash, signature };
 }
 
 /** The parts of two fingerprints {@link similarity} compares. */

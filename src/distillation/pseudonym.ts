@@ -94,3 +94,17 @@ export function parsePseudonym(value: string): ParsedPseudonym | undefined {
   if (m === null) return undefined;
   return { algorithm: 'hmac-sha256', keyId: m[1] as string, hex: m[2] as string };
 }
+
+// A card number as people and processors write it: digits with optional spaces or dashes.
+const CARD_NUMBER = /^[\d\s-]{12,}$/;
+
+/**
+ * The pseudonym of a payment identifier. Card numbers (digits, spaces, dashes) are reduced to their digits so that
+ * `4111 1111-1111 1111` and `4111111111111111` agree; opaque processor fingerprints (`fp_9Ab...`) are kept whole,
+ * since dropping their letters would make different instruments collide. Both sides of a match (the package that
+ * shares the pseudonym and the lab that looks for it) use this one function.
+ */
+export function paymentPseudonym(value: string, key: PseudonymKey): string {
+  const canonical = typeof value === 'string' && CARD_NUMBER.test(value.normalize('NFKC').trim()) ? 'digits' : 'trim';
+  return pseudonymize(value, { ...key, canonical });
+}

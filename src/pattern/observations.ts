@@ -133,7 +133,7 @@ interface RangeIndex {
 }
 
 /** Reads a property chain; `*` fans out over list elements. Returns every value reached. */
-function readChainAll(sco: ScoJson, names: readonly string[]): unknown[] {
+export function readChainAll(sco: ScoJson, names: readonly string[]): unknown[] {
   let frontier: unknown[] = [sco];
   for (const n of names) {
     const next: unknown[] = [];
@@ -149,7 +149,8 @@ function readChainAll(sco: ScoJson, names: readonly string[]): unknown[] {
   return frontier;
 }
 
-function readChain(sco: ScoJson, names: readonly string[]): unknown {
+/** Reads a plain property chain (no `*`); undefined when a step is missing. */
+export function readChain(sco: ScoJson, names: readonly string[]): unknown {
   let v: unknown = sco;
   for (const n of names) {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, n)) return undefined;

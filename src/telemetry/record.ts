@@ -11,6 +11,11 @@ export interface TelemetryRecord {
   readonly account_id: string;
   readonly org_id?: string;
   readonly client_ip: string;
+  /**
+   * Host name the request is attributed to, when the lab records one: the relay or router host named in the request
+   * (a forwarded-host or origin header) or the reverse-DNS name of `client_ip`. Matched as a `domain-name`.
+   */
+  readonly client_host?: string;
   readonly asn?: string;
   readonly user_agent?: string;
   readonly model: string;

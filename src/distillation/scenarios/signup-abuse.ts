@@ -6,7 +6,7 @@ import { atlasExternalReference } from '../atlas-ids.js';
 import { organizationIdentity } from '../identity.js';
 import { paymentFingerprintIndicator } from '../indicators.js';
 import { assemblePackage } from '../package.js';
-import { pseudonymize } from '../pseudonym.js';
+import { paymentPseudonym } from '../pseudonym.js';
 import { relate } from '../relationships.js';
 import { commonProps } from '../build-options.js';
 import { PARTIES, scenarioContext } from './context.js';
@@ -49,7 +49,7 @@ export function signupAbuse(options: ScenarioOptions = {}): Bundle {
     ),
   );
   const mirrors = accounts.map((a) => userAccountMirror(a));
-  const paymentFingerprint = pseudonymize(S4_SHARED_CARD, { ...key, canonical: 'digits' });
+  const paymentFingerprint = paymentPseudonym(S4_SHARED_CARD, key);
   const indicator = paymentFingerprintIndicator(paymentFingerprint, {
     ...by('indicator', 'shared payment fingerprint'),
     name: 'Education-programme accounts sharing one payment instrument',

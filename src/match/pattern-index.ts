@@ -1,0 +1,325 @@
+import { DistillIntelError } from '../errors.js';
+import type { PatternExpression } from '../pattern/ast.js';
+import { observationLeaves } from '../pattern/ast.js';
+import { compileComparisonExpression } from '../pattern/compile-comparison.js';
+import type { CandidatePlan, CompiledComparison } from '../pattern/compile-comparison.js';
+import { compilePattern } from '../pattern/match.js';
+import type { CompiledPattern, MatchResult } from '../pattern/match.js';
+import { ObservationSet, readChain, readChainAll, valueKey } from '../pattern/observations.js';
+import type { PreparedObservation, ScoJson } from '../pattern/observations.js';
+import { parseIpRange } from '../pattern/values.js';
+import type { IpRange } from '../pattern/values.js';
+
+/**
+ * Many STIX patterns against a stream of single-request observations. Matching each pattern against each request
+ * would cost patterns × requests; instead every `[...]` leaf is filed under what the compiled matcher's candidate
+ * plan says can select it (an equality value, a CIDR block, or, failing both, its object type), so a request only
+ * meets the leaves its own values can satisfy. Each candidate is then confirmed by the compiled comparison itself:
+ * the index narrows, the pattern module decides, and the semantics stay those of `compilePattern`.
+ *
+ * Patterns that combine observations (AND / FOLLOWEDBY between `[...]`, or any qualifier) cannot be decided one
+ * request at a time: their leaf hits are reported as `combined`, the caller keeps those requests, and
+ * {@link PatternIndex.evaluate} runs the full matcher over them.
+ */
+
+/** A pattern to index. */
+export interface PatternSource {
+  /** The caller's name for it (an indicator id). */
+  readonly id: string;
+  readonly pattern: string;
+}
+
+/** Why a pattern was not indexed. */
+export interface PatternRejection {
+  readonly id: string;
+  /** `PATTERN_SYNTAX`, `PATTERN_INVALID` or `MATCH_PATTERN_COST`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Bounds on the work a peer's patterns may cause. */
+export interface PatternIndexOptions {
+  /**
+   * Leaves no index can select (LIKE, MATCHES, inequalities, NOT, paths through references) are tested against every
+   * request of their object type. Beyond this many, further patterns with such leaves are refused (default 2,000).
+   */
+  readonly maxScanLeaves?: number;
+  /** Search steps granted to each evaluation of a combined pattern (default 100,000). */
+  readonly maxSteps?: number;
+}
+
+/** The patterns one request satisfied. */
+export interface RequestHits {
+  /** Slots of single-observation patterns the request matches on its own. */
+  readonly matched: readonly number[];
+  /** Slots of combined patterns one of whose `[...]` the request satisfies. */
+  readonly combined: readonly number[];
+}
+
+/** Thrown for a pattern set that cannot be indexed at all (code `MATCH_PATTERN_COST`). */
+export class PatternCostError extends DistillIntelError {
+  constructor(message: string) {
+    super('MATCH_PATTERN_COST', message);
+  }
+}
+
+interface Leaf {
+  readonly slot: number;
+  readonly cmp: CompiledComparison;
+}
+
+interface ValueChain {
+  readonly type: string;
+  readonly names: readonly string[];
+  readonly fan: boolean;
+  readonly leaves: Map<string, number[]>;
+}
+
+interface RangeChain {
+  readonly type: string;
+  readonly names: readonly string[];
+  readonly family: 4 | 6;
+  /** Prefix length → network start → leaves. */
+  readonly byPrefix: Map<number, Map<bigint, number[]>>;
+  prefixes: number[];
+}
+
+/** Whether a pattern is decided by one observation: `[...]` leaves joined by OR, without qualifiers. */
+function singleObservation(e: PatternExpression): boolean {
+  if (e.kind === 'observation') return e.qualifiers.length === 0;
+  if (e.kind === 'group') return e.qualifiers.length === 0 && singleObservation(e.expression);
+  return e.operator === 'OR' && singleObservation(e.left) && singleObservation(e.right);
+}
+
+function readAll(sco: ScoJson, names: readonly string[], fan: boolean): unknown[] {
+  return fan ? readChainAll(sco, names) : [readChain(sco, names)];
+}
+
+function prefixOf(r: IpRange): number {
+  const width = r.family === 4 ? 32 : 128;
+  let span = r.end - r.start + 1n;
+  let hostBits = 0;
+  while (span > 1n) {
+    span >>= 1n;
+    hostBits++;
+  }
+  return width - hostBits;
+}
+
+/** The indexed pattern set. Long-lived and stateful (caches), so a class. */
+export class PatternIndex {
+  /** Patterns indexed, by slot. */
+  readonly patterns: readonly PatternSource[];
+  readonly rejected: readonly PatternRejection[];
+  private readonly compiled: CompiledPattern[] = [];
+  private readonly single: boolean[] = [];
+  private readonly leaves: Leaf[] = [];
+  private readonly valueChains = new Map<string, ValueChain>();
+  private readonly rangeChains = new Map<string, RangeChain>();
+  private readonly scans = new Map<string, number[]>();
+  private readonly maxSteps: number;
+  private readonly ipCache = new Map<string, IpRange | null>();
+  // Per-request de-duplication without clearing: a leaf or slot counts once while its stamp equals the generation.
+  private leafStamp = new Int32Array(0);
+  private slotStamp = new Int32Array(0);
+  private generation = 0;
+
+  constructor(sources: Iterable<PatternSource>, options: PatternIndexOptions = {}) {
+    const maxScan = options.maxScanLeaves ?? 2000;
+    this.maxSteps = options.maxSteps ?? 100_000;
+    const patterns: PatternSource[] = [];
+    const rejected: PatternRejection[] = [];
+    let scanLeaves = 0;
+    for (const src of sources) {
+      let compiled: CompiledPattern;
+      try {
+        compiled = compilePattern(src.pattern);
+      } catch (e) {
+        if (e instanceof DistillIntelError) {
+          rejected.push({ id: src.id, code: e.code, message: e.message });
+          continue;
+        }
+        throw e;
+      }
+      const leafCmps = observationLeaves(compiled.ast).map((o) => compileComparisonExpression(o.comparison));
+      const scanCount = leafCmps.reduce((n, c) => n + countScans(c.plan), 0);
+      if (scanLeaves + scanCount > maxScan) {
+        rejected.push({
+          id: src.id,
+          code: 'MATCH_PATTERN_COST',
+          message: `the pattern needs a full scan of its object type (LIKE, MATCHES, NOT, an inequality or a reference path) and the limit of ${maxScan} such comparisons is reached`,
+        });
+        continue;
+      }
+      scanLeaves += scanCount;
+      const slot = patterns.length;
+      patterns.push(src);
+      this.compiled.push(compiled);
+      this.single.push(singleObservation(compiled.ast));
+      for (const cmp of leafCmps) {
+        const leaf = this.leaves.length;
+        this.leaves.push({ slot, cmp });
+        this.file(cmp.plan, leaf);
+      }
+    }
+    this.patterns = patterns;
+    this.rejected = rejected;
+    for (const r of this.rangeChains.values()) r.prefixes = [...r.byPrefix.keys()].sort((a, b) => a - b);
+    this.leafStamp = new Int32Array(this.leaves.length);
+    this.slotStamp = new Int32Array(patterns.length);
+  }
+
+  /** Whether the pattern in `slot` is decided one request at a time. */
+  isSingleObservation(slot: number): boolean {
+    return this.single[slot] === true;
+  }
+
+  private file(plan: CandidatePlan, leaf: number): void {
+    switch (plan.kind) {
+      case 'values': {
+        const key = `${plan.type}\u0000${plan.names.join('\u0001')}`;
+        let chain = this.valueChains.get(key);
+        if (chain === undefined) {
+          chain = { type: plan.type, names: plan.names, fan: plan.names.includes('*'), leaves: new Map() };
+          this.valueChains.set(key, chain);
+        }
+        for (const k of plan.keys) {
+          const list = chain.leaves.get(k);
+          if (list === undefined) chain.leaves.set(k, [leaf]);
+          else if (list[list.length - 1] !== leaf) list.push(leaf);
+        }
+        return;
+      }
+      case 'range': {
+        const key = `${plan.type}\u0000${plan.names.join('\u0001')}\u0000${plan.range.family}`;
+        let chain = this.rangeChains.get(key);
+        if (chain === undefined) {
+          chain = { type: plan.type, names: plan.names, family: plan.range.family, byPrefix: new Map(), prefixes: [] };
+          this.rangeChains.set(key, chain);
+        }
+        const prefix = prefixOf(plan.range);
+        let starts = chain.byPrefix.get(prefix);
+        if (starts === undefined) chain.byPrefix.set(prefix, (starts = new Map()));
+        const list = starts.get(plan.range.start);
+        if (list === undefined) starts.set(plan.range.start, [leaf]);
+        else list.push(leaf);
+        return;
+      }
+      case 'smallest':
+        // Every part covers the conjunction's candidates: one indexed part is enough.
+        this.file(plan.parts[0] as CandidatePlan, leaf);
+        return;
+      case 'union':
+        for (const p of plan.parts) this.file(p, leaf);
+        return;
+      case 'type': {
+        const list = this.scans.get(plan.type);
+        if (list === undefined) this.scans.set(plan.type, [leaf]);
+        else if (list[list.length - 1] !== leaf) list.push(leaf);
+      }
+    }
+  }
+
+  private ipRange(text: string): IpRange | undefined {
+    let r = this.ipCache.get(text);
+    if (r === undefined) {
+      r = parseIpRange(text) ?? null;
+      if (this.ipCache.size >= 200_000) this.ipCache.clear();
+      this.ipCache.set(text, r);
+    }
+    return r ?? undefined;
+  }
+
+  /** The patterns one request observation satisfies (single-observation) or partly satisfies (combined). */
+  test(obs: PreparedObservation): RequestHits {
+    if (++this.generation === 0x7fffffff) {
+      this.generation = 1;
+      this.leafStamp.fill(0);
+      this.slotStamp.fill(0);
+    }
+    const gen = this.generation;
+    const candidates: number[] = [];
+    const offer = (list: readonly number[] | undefined) => {
+      if (list === undefined) return;
+      for (const leaf of list) {
+        if (this.leafStamp[leaf] !== gen) {
+          this.leafStamp[leaf] = gen;
+          candidates.push(leaf);
+        }
+      }
+    };
+    for (const chain of this.valueChains.values()) {
+      const scos = obs.byType.get(chain.type);
+      if (scos === undefined) continue;
+      for (const sco of scos) {
+        for (const v of readAll(sco, chain.names, chain.fan)) {
+          const k = valueKey(v);
+          if (k !== undefined) offer(chain.leaves.get(k));
+        }
+      }
+    }
+    for (const chain of this.rangeChains.values()) {
+      const scos = obs.byType.get(chain.type);
+      if (scos === undefined) continue;
+      for (const sco of scos) {
+        const v = readAll(sco, chain.names, false)[0];
+        if (typeof v !== 'string') continue;
+        const r = this.ipRange(v);
+        if (r === undefined || r.family !== chain.family) continue;
+        const width = BigInt(chain.family === 4 ? 32 : 128);
+        for (const p of chain.prefixes) {
+          const host = width - BigInt(p);
+          offer(chain.byPrefix.get(p)?.get((r.start >> host) << host));
+        }
+      }
+    }
+    for (const type of obs.byType.keys()) offer(this.scans.get(type));
+
+    const matched: number[] = [];
+    const combined: number[] = [];
+    for (const leaf of candidates) {
+      const { slot, cmp } = this.leaves[leaf] as Leaf;
+      if (this.slotStamp[slot] === gen) continue;
+      if (!satisfies(cmp, obs)) continue;
+      this.slotStamp[slot] = gen;
+      (this.single[slot] ? matched : combined).push(slot);
+    }
+    return { matched, combined };
+  }
+
+  /**
+   * Runs the full matcher of the combined pattern in `slot` over observations kept for it (re-indexed from 0), within
+   * the step budget. `incomplete` in the result means the budget ran out: treated as no match.
+   */
+  evaluate(slot: number, observations: readonly PreparedObservation[]): MatchResult {
+    const compiled = this.compiled[slot];
+    if (compiled === undefined) throw new RangeError(`no pattern in slot ${slot}`);
+    const set = new ObservationSet(
+      observations.map((o, index) => ({ ...o, index })),
+      0,
+    );
+    return compiled.match(set, { maxSteps: this.maxSteps });
+  }
+}
+
+function satisfies(cmp: CompiledComparison, obs: PreparedObservation): boolean {
+  for (const t of cmp.rootTypes) {
+    const scos = obs.byType.get(t);
+    if (scos === undefined) continue;
+    for (const sco of scos) if (cmp.test(sco, obs)) return true;
+  }
+  return false;
+}
+
+function countScans(plan: CandidatePlan): number {
+  switch (plan.kind) {
+    case 'type':
+      return 1;
+    case 'union':
+      return plan.parts.reduce((n, p) => n + countScans(p), 0);
+    case 'smallest':
+      return countScans(plan.parts[0] as CandidatePlan);
+    default:
+      return 0;
+  }
+}

@@ -1,0 +1,163 @@
+import { fingerprintNormalized, lengthBucket, normalizeTemplate } from '../distillation/prompt-fingerprint.js';
+import type { TemplateFingerprint } from '../distillation/prompt-fingerprint.js';
+import type { PreparedObservation, ScoJson } from '../pattern/observations.js';
+import type { TelemetryRecord } from '../telemetry/record.js';
+import type { KeyRing } from './key-ring.js';
+
+/**
+ * What a STIX pattern can see of one model-API request. A request becomes one observation holding:
+ * - `ipv4-addr` / `ipv6-addr` `value`: the client address;
+ * - `autonomous-system` `number`: the client's ASN;
+ * - `domain-name` `value`: the relay or reverse-DNS host, when recorded;
+ * - `network-traffic` with `src_ref` to the address and the `http-request-ext` `request_header.'User-Agent'`;
+ * - per key held: `ai-service-account` (`provider`, `account_pseudonym`, `payment_fingerprints`, `account_category`,
+ *   `status`) and its `user-account` mirror (`user_id` = the pseudonym, `account_type` `ai-service`);
+ * - per fingerprint key: `prompt-fingerprint` (`scheme`, `value`, `lsh_bands`, `simhash`, `length_bucket`).
+ * Raw account ids, payment data and prompt text never appear: only their pseudonyms and fingerprints, so a pattern
+ * from a peer matches exactly what the peer could have derived itself.
+ */
+
+/** Options of {@link RequestViewer}. */
+export interface RequestViewOptions {
+  /** The lab's API host (`ai-service-account:provider`), e.g. `api.lab-b.example.com`. */
+  readonly provider?: string;
+  readonly keys: KeyRing;
+  /** Key ids to derive account and payment pseudonyms under; default every key held. */
+  readonly pseudonymKeyIds?: readonly string[];
+  /** Key ids to fingerprint prompts under; default none (fingerprinting is the costliest step, done only when asked). */
+  readonly fingerprintKeyIds?: readonly string[];
+  /** Distinct normalised prompts whose fingerprints are kept for reuse (default 100,000). */
+  readonly fingerprintCacheSize?: number;
+}
+
+/** The fingerprint of a request's prompt under one key (what the fingerprint matcher compares). */
+export type RequestFingerprint = Omit<TemplateFingerprint, 'length_bucket'> & { readonly length_bucket: string };
+
+const CATEGORY: Readonly<Record<string, string>> = {
+  education: 'education-program',
+  'education-program': 'education-program',
+  research: 'research-program',
+  'research-program': 'research-program',
+  startup: 'startup-program',
+  'startup-program': 'startup-program',
+  'self-serve': 'individual',
+  individual: 'individual',
+  enterprise: 'organization',
+  organization: 'organization',
+  trial: 'trial',
+  reseller: 'reseller-subaccount',
+  'cloud-marketplace': 'cloud-marketplace',
+};
+const STATUS = new Set(['active', 'restricted', 'suspended', 'terminated']);
+const ASN = /^(?:AS)?(\d{1,10})$/i;
+
+/** The AS number of an `asn` field (`AS64500` or `64500`); undefined when it is neither. */
+export function asnNumber(asn: string | undefined): number | undefined {
+  if (asn === undefined) return undefined;
+  const m = ASN.exec(asn.trim());
+  if (m === null) return undefined;
+  const n = Number(m[1]);
+  return n <= 4294967295 ? n : undefined;
+}
+
+/** Turns requests into observations; holds the pseudonym and fingerprint caches, so one viewer serves a whole run. */
+export class RequestViewer {
+  private readonly options: RequestViewOptions;
+  private readonly pseudonymKeyIds: readonly string[];
+  private readonly fingerprintKeyIds: readonly string[];
+  private readonly fingerprints = new Map<string, Map<string, Omit<TemplateFingerprint, 'length_bucket'>>>();
+  private readonly cacheSize: number;
+
+  constructor(options: RequestViewOptions) {
+    this.options = options;
+    this.pseudonymKeyIds = (options.pseudonymKeyIds ?? options.keys.keyIds).filter((k) => options.keys.get(k) !== undefined);
+    this.fingerprintKeyIds = (options.fingerprintKeyIds ?? []).filter((k) => options.keys.get(k) !== undefined);
+    this.cacheSize = options.fingerprintCacheSize ?? 100_000;
+  }
+
+  /** The prompt's fingerprint under each fingerprint key (empty when there is no prompt or no such key). */
+  fingerprintsOf(record: TelemetryRecord): RequestFingerprint[] {
+    const prompt = record.prompt;
+    if (prompt === undefined || prompt === '' || this.fingerprintKeyIds.length === 0) return [];
+    const normalized = normalizeTemplate(prompt);
+    const bucket = lengthBucket(prompt.length);
+    const out: RequestFingerprint[] = [];
+    for (const keyId of this.fingerprintKeyIds) {
+      let cache = this.fingerprints.get(keyId);
+      if (cache === undefined) this.fingerprints.set(keyId, (cache = new Map()));
+      let fp = cache.get(normalized);
+      if (fp === undefined) {
+        fp = fingerprintNormalized(normalized, this.options.keys.get(keyId) as never);
+        if (cache.size >= this.cacheSize) cache.clear();
+        cache.set(normalized, fp);
+      }
+      out.push({ ...fp, length_bucket: bucket });
+    }
+    return out;
+  }
+
+  /**
+   * The observation of one request. `index` is its position in whatever set it joins; `fingerprints` may be passed
+   * when the caller already computed them (the fingerprint matcher needs them too).
+   */
+  observe(record: TelemetryRecord, index = 0, fingerprints: readonly RequestFingerprint[] = this.fingerprintsOf(record)): PreparedObservation {
+    const objects = new Map<string, ScoJson>();
+    const byType = new Map<string, ScoJson[]>();
+    const add = (id: string, sco: ScoJson) => {
+      objects.set(id, sco);
+      const t = sco['type'] as string;
+      const list = byType.get(t);
+      if (list === undefined) byType.set(t, [sco]);
+      else list.push(sco);
+    };
+    const ip = record.client_ip;
+    if (typeof ip === 'string' && ip !== '') {
+      add('address', { type: ip.includes(':') ? 'ipv6-addr' : 'ipv4-addr', id: 'address', value: ip });
+      const ua = record.user_agent;
+      add('traffic', {
+        type: 'network-traffic',
+        id: 'traffic',
+        src_ref: 'address',
+        protocols: ['tcp', 'https'],
+        ...(ua === undefined || ua === ''
+          ? {}
+          : { extensions: { 'http-request-ext': { request_method: 'POST', request_value: '/', request_header: { 'User-Agent': ua } } } }),
+      });
+    }
+    const asn = asnNumber(record.asn);
+    if (asn !== undefined) add('asn', { type: 'autonomous-system', id: 'asn', number: asn });
+    if (record.client_host !== undefined && record.client_host !== '') {
+      add('host', { type: 'domain-name', id: 'host', value: record.client_host.toLowerCase().replace(/\.$/, '') });
+    }
+    const category = record.signup_channel === undefined ? undefined : (CATEGORY[record.signup_channel] ?? record.signup_channel);
+    const status = record.status !== undefined && STATUS.has(record.status) ? record.status : undefined;
+    for (const keyId of this.pseudonymKeyIds) {
+      const pseudonym = this.options.keys.account(keyId, record.account_id);
+      if (pseudonym === undefined) continue;
+      const payment = record.payment_fingerprint === undefined ? undefined : this.options.keys.payment(keyId, record.payment_fingerprint);
+      add(`account:${keyId}`, {
+        type: 'ai-service-account',
+        id: `account:${keyId}`,
+        account_pseudonym: pseudonym,
+        ...(this.options.provider === undefined ? {} : { provider: this.options.provider }),
+        ...(payment === undefined ? {} : { payment_fingerprints: [payment] }),
+        ...(category === undefined ? {} : { account_category: category }),
+        ...(status === undefined ? {} : { status }),
+      });
+      add(`user:${keyId}`, { type: 'user-account', id: `user:${keyId}`, user_id: pseudonym, account_type: 'ai-service' });
+    }
+    for (const [i, fp] of fingerprints.entries()) {
+      add(`prompt:${i}`, {
+        type: 'prompt-fingerprint',
+        id: `prompt:${i}`,
+        scheme: fp.scheme,
+        value: fp.value,
+        lsh_bands: fp.lsh_bands,
+        simhash: fp.simhash,
+        length_bucket: fp.length_bucket,
+      });
+    }
+    const t = record.timestamp;
+    return { index, id: undefined, first: t, last: t, capacity: 1, objects, byType };
+  }
+}

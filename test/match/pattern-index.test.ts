@@ -1,0 +1,150 @@
+import { describe, expect, it } from '@jest/globals';
+import '../../src/distillation/index.js';
+import { paymentPseudonym, pseudonymize } from '../../src/distillation/pseudonym.js';
+import { KeyRing } from '../../src/match/key-ring.js';
+import { PatternIndex } from '../../src/match/pattern-index.js';
+import { RequestViewer } from '../../src/match/request-view.js';
+import { compilePattern } from '../../src/pattern/index.js';
+import { ObservationSet } from '../../src/pattern/observations.js';
+import type { TelemetryRecord } from '../../src/telemetry/record.js';
+
+const key = { key: 'group secret shared by the members', keyId: 'grp-1' };
+const keys = new KeyRing([key]);
+const viewer = new RequestViewer({ keys, provider: 'api.lab-b.example.com' });
+
+function req(over: Partial<TelemetryRecord>): TelemetryRecord {
+  return {
+    timestamp: Date.parse('2026-03-02T10:00:00Z'),
+    account_id: 'acct-1',
+    client_ip: '192.0.2.10',
+    model: 'orion-4',
+    input_tokens: 100,
+    output_tokens: 400,
+    ...over,
+  };
+}
+
+const card = '4111 1111 1111 1111';
+const PATTERNS = [
+  { id: 'ip', pattern: "[ipv4-addr:value = '198.51.100.7']" },
+  { id: 'cidr25', pattern: "[ipv4-addr:value ISSUBSET '198.51.100.0/25']" },
+  { id: 'cidr16', pattern: "[ipv4-addr:value ISSUBSET '203.0.0.0/16']" },
+  { id: 'v6', pattern: "[ipv6-addr:value ISSUBSET '2001:db8::/32']" },
+  { id: 'asn', pattern: '[autonomous-system:number = 64500]' },
+  { id: 'domain', pattern: "[domain-name:value = 'relay.example.com']" },
+  { id: 'ua', pattern: "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = 'hydra-client/2.1']" },
+  { id: 'ua-like', pattern: "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' LIKE 'scrapekit/%']" },
+  { id: 'src', pattern: "[network-traffic:src_ref.value = '192.0.2.99']" },
+  { id: 'payment', pattern: `[ai-service-account:payment_fingerprints[*] = '${paymentPseudonym(card, key)}']` },
+  { id: 'account', pattern: `[user-account:user_id = '${pseudonymize('acct-77', key)}']` },
+  { id: 'edu', pattern: "[ai-service-account:account_category = 'education-program' AND ai-service-account:provider = 'api.lab-b.example.com']" },
+  { id: 'either', pattern: "[ipv4-addr:value = '192.0.2.55'] OR [autonomous-system:number = 64511]" },
+  { id: 'combined', pattern: "[ipv4-addr:value = '192.0.2.60'] AND [autonomous-system:number = 64512]" },
+];
+
+const REQUESTS: TelemetryRecord[] = [
+  req({}),
+  req({ client_ip: '198.51.100.7' }),
+  req({ client_ip: '198.51.100.127' }),
+  req({ client_ip: '198.51.100.128' }),
+  req({ client_ip: '203.0.255.1' }),
+  req({ client_ip: '2001:db8::1' }),
+  req({ client_ip: '2001:db9::1' }),
+  req({ asn: 'AS64500' }),
+  req({ asn: '64500' }),
+  req({ asn: 'AS64501' }),
+  req({ client_host: 'relay.example.com' }),
+  req({ client_host: 'Relay.Example.com.' }),
+  req({ user_agent: 'hydra-client/2.1' }),
+  req({ user_agent: 'scrapekit/0.9 (linux)' }),
+  req({ user_agent: 'python-httpx/0.27' }),
+  req({ client_ip: '192.0.2.99' }),
+  req({ payment_fingerprint: '4111-1111-1111-1111' }),
+  req({ payment_fingerprint: '4000 0000 0000 0002' }),
+  req({ account_id: 'acct-77' }),
+  req({ signup_channel: 'education' }),
+  req({ signup_channel: 'enterprise' }),
+  req({ client_ip: '192.0.2.55' }),
+  req({ asn: 'AS64511' }),
+  req({ client_ip: '192.0.2.60', asn: 'AS64512' }),
+];
+
+describe('PatternIndex', () => {
+  const index = new PatternIndex(PATTERNS);
+  const ids = (r: TelemetryRecord) => {
+    const hits = index.test(viewer.observe(r));
+    return { matched: hits.matched.map((s) => index.patterns[s]!.id).sort(), combined: hits.combined.map((s) => index.patterns[s]!.id).sort() };
+  };
+
+  it('finds exactly the patterns each hand-built request satisfies', () => {
+    expect(ids(REQUESTS[0]!).matched).toEqual([]);
+    expect(ids(req({ client_ip: '198.51.100.7' })).matched).toEqual(['cidr25', 'ip']);
+    expect(ids(req({ client_ip: '198.51.100.127' })).matched).toEqual(['cidr25']);
+    expect(ids(req({ client_ip: '198.51.100.128' })).matched).toEqual([]);
+    expect(ids(req({ client_ip: '203.0.255.1' })).matched).toEqual(['cidr16']);
+    expect(ids(req({ client_ip: '2001:db8::1' })).matched).toEqual(['v6']);
+    expect(ids(req({ client_ip: '2001:db9::1' })).matched).toEqual([]);
+    expect(ids(req({ asn: 'AS64500' })).matched).toEqual(['asn']);
+    expect(ids(req({ asn: '64500' })).matched).toEqual(['asn']);
+    // A reverse-DNS name is compared in its canonical form: lower case, no trailing dot.
+    expect(ids(req({ client_host: 'Relay.Example.com.' })).matched).toEqual(['domain']);
+    expect(ids(req({ user_agent: 'hydra-client/2.1' })).matched).toEqual(['ua']);
+    expect(ids(req({ user_agent: 'scrapekit/0.9 (linux)' })).matched).toEqual(['ua-like']);
+    expect(ids(req({ client_ip: '192.0.2.99' })).matched).toEqual(['src']);
+    // The same card written another way has the same group pseudonym; another card does not.
+    expect(ids(req({ payment_fingerprint: '4111-1111-1111-1111' })).matched).toEqual(['payment']);
+    expect(ids(req({ payment_fingerprint: '4000 0000 0000 0002' })).matched).toEqual([]);
+    expect(ids(req({ account_id: 'acct-77' })).matched).toEqual(['account']);
+    expect(ids(req({ signup_channel: 'education' })).matched).toEqual(['edu']);
+    expect(ids(req({ signup_channel: 'enterprise' })).matched).toEqual([]);
+    expect(ids(req({ client_ip: '192.0.2.55' })).matched).toEqual(['either']);
+    expect(ids(req({ asn: 'AS64511' })).matched).toEqual(['either']);
+  });
+
+  it('reports combined patterns as partial hits and decides them with the full matcher', () => {
+    const slot = index.patterns.findIndex((p) => p.id === 'combined');
+    expect(index.isSingleObservation(slot)).toBe(false);
+    const a = viewer.observe(req({ client_ip: '192.0.2.60' }));
+    const b = viewer.observe(req({ asn: 'AS64512', timestamp: Date.parse('2026-03-02T10:05:00Z') }));
+    expect(ids(req({ client_ip: '192.0.2.60' })).combined).toEqual(['combined']);
+    expect(index.evaluate(slot, [a]).matched).toBe(false);
+    expect(index.evaluate(slot, [a, b]).matched).toBe(true);
+  });
+
+  it('agrees with the compiled pattern matcher on every request and pattern (the index only narrows)', () => {
+    const all = new PatternIndex(PATTERNS);
+    for (const r of REQUESTS) {
+      const obs = viewer.observe(r);
+      const hits = all.test(obs);
+      const got = new Set([...hits.matched, ...hits.combined].map((s) => all.patterns[s]!.id));
+      for (const p of PATTERNS) {
+        if (p.id === 'combined') continue;
+        const expected = compilePattern(p.pattern).match(new ObservationSet([obs], 0)).matched;
+        expect([p.id, r, got.has(p.id)]).toEqual([p.id, r, expected]);
+      }
+    }
+  });
+
+  it('refuses broken patterns with their codes and keeps the rest', () => {
+    const index2 = new PatternIndex([
+      { id: 'syntax', pattern: "[ipv4-addr:value = '1.2.3.4'" },
+      { id: 'invalid', pattern: "[ipv4-addr:value ISSUBSET '1.2.3.4/99']" },
+      { id: 'good', pattern: "[ipv4-addr:value = '1.2.3.4']" },
+    ]);
+    expect(index2.rejected.map((r) => [r.id, r.code])).toEqual([
+      ['syntax', 'PATTERN_SYNTAX'],
+      ['invalid', 'PATTERN_INVALID'],
+    ]);
+    expect(index2.patterns.map((p) => p.id)).toEqual(['good']);
+  });
+
+  it('bounds the comparisons that must scan every request', () => {
+    const many = Array.from({ length: 5 }, (_, i) => ({ id: `like-${i}`, pattern: `[domain-name:value LIKE '%.r${i}.example.com']` }));
+    const bounded = new PatternIndex([...many, { id: 'eq', pattern: "[domain-name:value = 'a.example.com']" }], { maxScanLeaves: 3 });
+    expect(bounded.patterns.map((p) => p.id)).toEqual(['like-0', 'like-1', 'like-2', 'eq']);
+    expect(bounded.rejected.map((r) => [r.id, r.code])).toEqual([
+      ['like-3', 'MATCH_PATTERN_COST'],
+      ['like-4', 'MATCH_PATTERN_COST'],
+    ]);
+  });
+});
