@@ -26,6 +26,13 @@ const COMMANDS: Record<string, Command> = {
       return { help: m.VALIDATE_HELP, run: m.runValidate };
     },
   },
+  upgrade: {
+    summary: 'convert STIX 2.0 content (bundles, objects without spec_version) to STIX 2.1',
+    load: async () => {
+      const m = await import('./upgrade.js');
+      return { help: m.UPGRADE_HELP, run: m.runUpgrade };
+    },
+  },
   serve: {
     summary: 'run a TAXII 2.1 server (embedded SQLite store, demo collection seeded)',
     load: async () => {

@@ -46,6 +46,8 @@ export type { TimestampPrecision, ParsedTimestamp } from './timestamps.js';
 export { newVersion, revoke, isNewerVersion, latest } from './versioning.js';
 export type { Versionable, VersionChanges } from './versioning.js';
 export { bundle, bundleObjects } from './bundle.js';
+export { upgrade, isStix20Object } from './upgrade.js';
+export type { UpgradeResult } from './upgrade.js';
 export type { BundleOptions } from './bundle.js';
 
 export {

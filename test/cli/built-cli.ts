@@ -1,0 +1,80 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Runs the CLI the way users run it: `node dist/cli/main.js`, the package's bin. `dist/` is built (tsc with
+ * tsconfig.build.json) when it is missing or older than any file under src/; a lock directory keeps test files
+ * running in parallel from building it twice at once.
+ */
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const MAIN = join(ROOT, 'dist/cli/main.js');
+const LOCK = join(ROOT, '.build-lock');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function fresh(): boolean {
+  return existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestSource(join(ROOT, 'src'));
+}
+
+/** Builds dist/ unless it is up to date (waits for another test file's build when one is running). */
+export async function ensureBuilt(): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (fresh()) return;
+    try {
+      mkdirSync(LOCK);
+    } catch {
+      if (Date.now() > deadline) throw new Error('timed out waiting for another build of dist/');
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      if (!fresh()) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+      return;
+    } finally {
+      rmdirSync(LOCK);
+    }
+  }
+}
+
+/** What one run of the built CLI did. */
+export interface BuiltRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `distill-intel <args>` from dist/ in `cwd`, with `stdin` as its standard input. */
+export function runBuilt(args: string[], options: { cwd?: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<BuiltRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`distill-intel ${args.join(' ')} did not finish: ${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}
