@@ -61,6 +61,13 @@ const COMMANDS: Record<string, Command> = {
       return { help: m.CONVERT_HELP, run: m.runConvert };
     },
   },
+  simulate: {
+    summary: 'write simulated model-API telemetry with planted distillation campaigns and its ground truth',
+    load: async () => {
+      const m = await import('./simulate.js');
+      return { help: m.SIMULATE_HELP, run: m.runSimulate };
+    },
+  },
   migrate: {
     summary: 'create or upgrade the PostgreSQL schema of a TAXII server database',
     load: async () => {
