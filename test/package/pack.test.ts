@@ -1,12 +1,14 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// What users install is what we test: build, `npm pack`, install the tarball into an empty project, then import
-// every public subpath and run the bin from there.
+// What users install is what we test: pack a copy of the sources that has no dist/ (as a fresh clone or a git
+// install has), so the tarball's dist/ can only come from the `prepare` script; install the tarball into an empty
+// project, then import every public subpath and run the bin from there. No SQLite driver gets installed there: a
+// library user must not compile native code they never use.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
@@ -16,6 +18,7 @@ const subpaths = Object.keys(pkg.exports).filter((p) => p !== './package.json');
 
 let work = '';
 let project = '';
+let installLog = '';
 
 function run(cmd: string, args: string[], cwd: string, input?: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
@@ -24,25 +27,42 @@ function run(cmd: string, args: string[], cwd: string, input?: string): string {
 describe('the packed package', () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'distill-intel-pack-'));
-    run('npm', ['run', 'build'], root);
-    run('npm', ['pack', '--pack-destination', work, '--silent'], root);
+    const source = join(work, 'source');
+    mkdirSync(source);
+    for (const f of ['src', 'schemas', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE']) {
+      cpSync(join(root, f), join(source, f), { recursive: true });
+    }
+    symlinkSync(join(root, 'node_modules'), join(source, 'node_modules'), 'dir');
+    run('npm', ['pack', '--pack-destination', work, '--silent'], source);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (tarball === undefined) throw new Error('npm pack produced no tarball');
     project = join(work, 'consumer');
-    run('mkdir', ['-p', project], work);
+    mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], project);
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', join(work, tarball)], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    installLog = `${install.stdout}\n${install.stderr}`;
+    if (install.status !== 0) throw new Error(`npm install of the tarball failed:\n${installLog}`);
   }, 600_000);
 
   afterAll(() => {
     if (work !== '') rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships only dist, schemas and the package metadata', () => {
+  it('ships dist (built on pack), schemas, README, LICENSE and the package metadata, nothing else', () => {
     const installed = join(project, 'node_modules', pkg.name);
     const top = readdirSync(installed).sort();
-    expect(top).toEqual(expect.arrayContaining(['dist', 'package.json', 'schemas']));
-    expect(top.filter((f) => !['dist', 'schemas', 'package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+    expect(top).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', 'schemas']);
+    expect(existsSync(join(installed, 'dist', 'cli', 'main.js'))).toBe(true);
+    expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toContain('Apache License');
+  });
+
+  it('installs no native SQLite driver and warns about no engine', () => {
+    expect(existsSync(join(project, 'node_modules', 'better-sqlite3'))).toBe(false);
+    expect(installLog).not.toMatch(/EBADENGINE/);
   });
 
   it.each(subpaths)('imports the public subpath %s', (subpath) => {
@@ -50,6 +70,25 @@ describe('the packed package', () => {
     const script = `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).length);`;
     const out = run('node', ['--input-type=module', '-e', script], project);
     expect(Number(out.trim())).toBeGreaterThan(0);
+  });
+
+  it('opening a SQLite store without the driver names the package to install', () => {
+    const script =
+      `import { SqliteStore } from '${pkg.name}/store/sqlite';` +
+      `try { new SqliteStore({ filename: ':memory:' }); console.log('opened'); } catch (e) { console.log(e.code, e.message); }`;
+    const out = run('node', ['--input-type=module', '-e', script], project);
+    expect(out).toMatch(/^STORE_DRIVER_MISSING .*npm install better-sqlite3/);
+  });
+
+  it('serve on the SQLite store without the driver says what to install, and exits 1', () => {
+    const r = spawnSync(join(project, 'node_modules', '.bin', 'distill-intel'), ['serve', '--db', ':memory:', '--port', '0'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/npm install better-sqlite3/);
   });
 
   it('runs the distill-intel bin', () => {

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { isStatusConsistent, type Status } from '../protocol/resources.js';
 import { nowMicros, type Micros } from '../protocol/timestamps.js';
 import { StoreError } from './errors.js';
@@ -15,6 +15,7 @@ import type {
   StoreOptions,
 } from './store.js';
 import { idHash } from './id-hash.js';
+import { loadSqliteDriver } from './sqlite-driver.js';
 import { computeFlags, lowerBound, selectRows, specKey, versionKey, versionSelection } from './versioning.js';
 
 /** Options of {@link SqliteStore}. */
@@ -164,7 +165,8 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     this.#clock = options.clock ?? nowMicros;
     this.#statusClock = options.statusClock ?? Date.now;
-    const db = new Database(options.filename);
+    const Driver = loadSqliteDriver();
+    const db = new Driver(options.filename);
     this.#db = db;
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
