@@ -14,6 +14,7 @@ export const OTLP_ATTRIBUTES: Readonly<Record<Exclude<TelemetryField, 'timestamp
   account_id: ['user.id', 'enduser.id'],
   org_id: ['organization.id', 'org.id'],
   client_ip: ['client.address'],
+  client_host: ['http.request.header.x-forwarded-host'],
   asn: ['client.as.number', 'asn'],
   user_agent: ['user_agent.original'],
   model: ['gen_ai.request.model', 'gen_ai.response.model'],

@@ -6,6 +6,7 @@ export const TELEMETRY_FIELDS = [
   'account_id',
   'org_id',
   'client_ip',
+  'client_host',
   'asn',
   'user_agent',
   'model',
@@ -111,8 +112,10 @@ export function recordFromObject(o: Readonly<Record<string, unknown>>, timeUnit?
     if (typeof v === 'string') return fail('account_created', v);
     record.account_created = v;
   }
-  for (const field of ['user_agent', 'prompt', 'payment_fingerprint', 'signup_channel', 'status'] as const) {
-    const v = o[field];
+  for (const field of ['client_host', 'user_agent', 'prompt', 'payment_fingerprint', 'signup_channel', 'status'] as const) {
+    const given = o[field];
+    // OTLP carries HTTP header values (x-forwarded-host) as a list; the first is the outermost relay.
+    const v = field === 'client_host' && Array.isArray(given) ? (given[0] as unknown) : given;
     if (v == null) continue;
     if (typeof v !== 'string') return fail(field, 'expected a string');
     record[field] = v;
