@@ -3,6 +3,7 @@ import { buildStatus } from '../../src/taxii/protocol/resources.js';
 import { StoreError } from '../../src/taxii/store/errors.js';
 import type { CollectionRef, ObjectQuery, Store, StoreOptions } from '../../src/taxii/store/store.js';
 import { ManualClock, sid, stixObject } from './fixtures.js';
+import { describeVersioningRules } from './versioning-contract.js';
 
 /** Makes a fresh, empty store with the given options. */
 export type StoreFactory = (options: StoreOptions) => Promise<Store>;
@@ -146,6 +147,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await expect(store.queryObjects(B, DEFAULT, 10)).resolves.toEqual({ rows: [], more: false });
       });
     });
+
+    describeVersioningRules(() => make());
 
     describe('paging', () => {
       it('returns pages of at most limit rows, ascending by date_added, with an exact more', async () => {

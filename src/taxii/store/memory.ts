@@ -1,6 +1,7 @@
 import { isStatusConsistent, type Status } from '../protocol/resources.js';
 import { nowMicros, type Micros } from '../protocol/timestamps.js';
 import { StoreError } from './errors.js';
+import { checkLineage, lineageOfText, type VersionLineage } from './lineage.js';
 import type {
   AddResult,
   CollectionRef,
@@ -38,6 +39,13 @@ interface MemRow {
   newestSpec: boolean;
   isFirst: boolean;
   isLast: boolean;
+  /** Read from `json` the first time a later version needs it. */
+  lineage?: VersionLineage;
+}
+
+function lineageOfRow(r: MemRow): VersionLineage {
+  r.lineage ??= { ...lineageOfText(r.json), versionKey: r.versionKey };
+  return r.lineage;
 }
 
 interface MemCollection {
@@ -142,6 +150,13 @@ export class MemoryStore implements Store {
             : same.json === o.json;
         results.push({ id: o.id, version: o.version, outcome: duplicate ? 'duplicate' : 'conflict', dateAdded: same.dateAdded });
         continue;
+      }
+      if (existing.length > 0) {
+        const refusal = checkLineage(existing.map(lineageOfRow), { ...lineageOfText(o.json), versionKey: vKey });
+        if (refusal !== undefined) {
+          results.push({ id: o.id, version: o.version, outcome: 'refused', dateAdded: 0, refusal });
+          continue;
+        }
       }
       const dateAdded = Math.max(now, c.lastDateAdded + 1);
       c.lastDateAdded = dateAdded;

@@ -3,6 +3,7 @@ import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { isStatusConsistent, type Status } from '../protocol/resources.js';
 import type { Micros } from '../protocol/timestamps.js';
 import { StoreError } from './errors.js';
+import { checkLineage, lineageOf, lineageOfText, type VersionLineage } from './lineage.js';
 import { loadPgDriver } from './postgres-driver.js';
 import { PostgresStoreError } from './postgres-errors.js';
 import { assertPostgresSchemaCurrent, checkSchemaName, migratePostgres, quoteIdent } from './postgres-migrations.js';
@@ -70,6 +71,9 @@ interface IdRow {
   is_last: boolean;
   date_added: string;
   fingerprint: string | null;
+  created: string | null;
+  created_by_ref: string | null;
+  revoked: string | null;
 }
 
 /** One row of an object during a write: stored (seq set) or new in this batch. */
@@ -86,6 +90,13 @@ interface WorkRow {
   first: boolean;
   last: boolean;
   readonly object?: NewObject;
+  /** Versioning facts: read by the query for stored rows, from the text for new rows when a later one needs them. */
+  lineage: VersionLineage | undefined;
+}
+
+function lineageOfWorkRow(r: WorkRow): VersionLineage {
+  r.lineage ??= { ...lineageOfText(r.json ?? ''), versionKey: r.versionKey };
+  return r.lineage;
 }
 
 // The database clock in µs. extract(epoch ...) is numeric since PostgreSQL 14, so the product is exact.
@@ -305,8 +316,11 @@ export class PostgresStore implements Store {
     const stored = await client.query<IdRow>(
       this.#named(
         'rows_of_ids',
-        `SELECT seq, stix_id, version_key, spec_key, spec_version, newest_spec, is_first, is_last, date_added, fingerprint ` +
-          `FROM ${s}.objects WHERE coll = $1 AND stix_id = ANY($2::text[])`,
+        // The versioning facts come out of the stored text (parsed once per row, as json: never jsonb, which would
+        // reorder keys); new objects pay nothing, objects with versions pay one parse per held version.
+        `SELECT seq, stix_id, version_key, spec_key, spec_version, newest_spec, is_first, is_last, date_added, fingerprint, ` +
+          `j->>'created' AS created, j->>'created_by_ref' AS created_by_ref, j->>'revoked' AS revoked ` +
+          `FROM ${s}.objects o, LATERAL (SELECT o.json::json AS j) x WHERE coll = $1 AND stix_id = ANY($2::text[])`,
         [coll, ids],
       ),
     );
@@ -324,6 +338,7 @@ export class PostgresStore implements Store {
         newest: r.newest_spec,
         first: r.is_first,
         last: r.is_last,
+        lineage: { ...lineageOf(r.created ?? undefined, r.created_by_ref ?? undefined, r.revoked ?? undefined), versionKey: r.version_key },
       });
       byId.set(r.stix_id, list);
     }
@@ -355,6 +370,15 @@ export class PostgresStore implements Store {
         results.push({ id: o.id, version: o.version, outcome: duplicate ? 'duplicate' : 'conflict', dateAdded: same.dateAdded });
         return;
       }
+      let lineage: VersionLineage | undefined;
+      if (list.length > 0) {
+        lineage = { ...lineageOfText(o.json), versionKey: vKey };
+        const refusal = checkLineage(list.map(lineageOfWorkRow), lineage);
+        if (refusal !== undefined) {
+          results.push({ id: o.id, version: o.version, outcome: 'refused', dateAdded: 0, refusal });
+          return;
+        }
+      }
       const dateAdded = Math.max(now, last + 1);
       last = dateAdded;
       list.push({
@@ -369,6 +393,7 @@ export class PostgresStore implements Store {
         first: true,
         last: true,
         object: o,
+        lineage,
       });
       byId.set(o.id, list);
       touched.add(o.id);

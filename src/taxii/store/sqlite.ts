@@ -15,6 +15,7 @@ import type {
   StoreOptions,
 } from './store.js';
 import { idHash } from './id-hash.js';
+import { checkLineage, lineageOf, lineageOfText } from './lineage.js';
 import { loadSqliteDriver } from './sqlite-driver.js';
 import { computeFlags, lowerBound, selectRows, specKey, versionKey, versionSelection } from './versioning.js';
 
@@ -94,6 +95,13 @@ interface IdRow {
   date_added: number;
 }
 
+interface LineageRow {
+  version_key: string;
+  created: unknown;
+  created_by_ref: unknown;
+  revoked: unknown;
+}
+
 interface Facts {
   seq: number;
   readonly versionKey: string;
@@ -149,6 +157,7 @@ export class SqliteStore implements Store {
     lastDate: Database.Statement<[number], { last_date_added: number }>;
     setLastDate: Database.Statement<[number, number]>;
     rowsOfId: Database.Statement<[number, number, string], IdRow>;
+    lineageOfId: Database.Statement<[number, number, string], LineageRow>;
     contentOf: Database.Statement<[number], { json: string; fingerprint: string | null }>;
     insert: Database.Statement<unknown[]>;
     setFlags: Database.Statement<[number, number, number, number]>;
@@ -191,6 +200,11 @@ export class SqliteStore implements Store {
       rowsOfId: db.prepare(
         'SELECT seq, version_key, spec_key, spec_version, newest_spec, is_first, is_last, date_added ' +
           'FROM objects WHERE coll = ? AND id_hash = ? AND stix_id = ?',
+      ),
+      // JSON1 reads the three properties in place; only objects that already have versions pay for it.
+      lineageOfId: db.prepare(
+        "SELECT version_key, json_extract(json, '$.created') AS created, json_extract(json, '$.created_by_ref') AS created_by_ref, " +
+          "json_extract(json, '$.revoked') AS revoked FROM objects WHERE coll = ? AND id_hash = ? AND stix_id = ?",
       ),
       contentOf: db.prepare('SELECT json, fingerprint FROM objects WHERE seq = ?'),
       insert: db.prepare(
@@ -269,6 +283,14 @@ export class SqliteStore implements Store {
             : stored.json === o.json);
         results.push({ id: o.id, version: o.version, outcome: duplicate ? 'duplicate' : 'conflict', dateAdded: same.date_added });
         continue;
+      }
+      if (existing.length > 0) {
+        const held = this.#stmt.lineageOfId.all(coll, hash, o.id).map((r) => ({ ...lineageOf(r.created, r.created_by_ref, r.revoked), versionKey: r.version_key }));
+        const refusal = checkLineage(held, { ...lineageOfText(o.json), versionKey: vKey });
+        if (refusal !== undefined) {
+          results.push({ id: o.id, version: o.version, outcome: 'refused', dateAdded: 0, refusal });
+          continue;
+        }
       }
       const dateAdded = Math.max(now, last + 1);
       last = dateAdded;

@@ -2,6 +2,7 @@ import type { PagePosition } from '../protocol/cursor.js';
 import type { TaxiiFilters, VersionMatch } from '../protocol/filters.js';
 import type { Status } from '../protocol/resources.js';
 import type { Micros } from '../protocol/timestamps.js';
+import type { LineageRefusal } from './lineage.js';
 
 export type { PagePosition } from '../protocol/cursor.js';
 export type { TaxiiFilters, VersionMatch } from '../protocol/filters.js';
@@ -66,17 +67,24 @@ export interface NewObject {
  * - `added`: stored as a new version;
  * - `duplicate`: that id + version was already stored with the same content (not an error, TAXII §5.5);
  * - `conflict`: that id + version was already stored with *different* content; the first one is kept (STIX §3.6
- *   leaves this undefined; keeping the first makes re-submission idempotent).
+ *   leaves this undefined; keeping the first makes re-submission idempotent);
+ * - `refused`: a new version that breaks the versioning rules against the versions held (`created` or
+ *   `created_by_ref` changed, or it would follow a revoked version; see lineage.ts). Nothing is stored.
  */
-export type AddOutcome = 'added' | 'duplicate' | 'conflict';
+export type AddOutcome = 'added' | 'duplicate' | 'conflict' | 'refused';
 
 /** Per-object result of {@link Store.addObjects}, in input order. */
 export interface AddResult {
   readonly id: string;
   readonly version: string;
   readonly outcome: AddOutcome;
-  /** When this version entered the collection: now for `added`, the stored row's for `duplicate`/`conflict`. */
+  /**
+   * When this version entered the collection: now for `added`, the stored row's for `duplicate`/`conflict`, and
+   * 0 for `refused`.
+   */
   readonly dateAdded: Micros;
+  /** Why, for `refused`. Its message names held values: show it only to principals that may read them. */
+  readonly refusal?: LineageRefusal;
 }
 
 /**
@@ -163,6 +171,8 @@ export interface Store {
    * Adds objects in one transaction, committed (and durable, for disk stores) before the promise resolves. Each
    * added row gets a fresh `dateAdded`, strictly increasing in input order within the collection, even when many
    * rows are added in the same microsecond. Duplicates within the batch are judged against earlier batch members.
+   * A new version of an object already held is first judged by the versioning rules of lineage.ts (against the
+   * held versions and earlier batch members); a refused one gets outcome `refused` and is not stored.
    *
    * @returns one result per input object, in input order.
    */

@@ -12,7 +12,7 @@ import type { Diagnostic } from '../../../stix/diagnostic.js';
 import { checkJsonValue, parseJsonText } from '../../../stix/safe-json.js';
 import type { ParseDiagnostic } from '../../../stix/safe-json.js';
 import { validate } from '../../../stix/validate.js';
-import type { CollectionRef, DeleteFilter, NewObject } from '../../store/store.js';
+import type { AddResult, CollectionRef, DeleteFilter, NewObject } from '../../store/store.js';
 import { readBodyWithin } from '../body.js';
 import { collectionKey } from './read.js';
 import { findDuplicateKey } from '../duplicate-keys.js';
@@ -159,6 +159,19 @@ async function sameAsStored(ctx: CollectionContext, target: CollectionRef, row: 
   return page.rows.some((r) => canonicalJson(JSON.parse(r.json) as unknown) === mine);
 }
 
+/**
+ * The failure text for a version the store would not take (a conflict, or a versioning rule of lineage.ts). Its
+ * reasons describe what the collection holds, so a principal that cannot read the collection gets one neutral
+ * message for all of them: it learns that this version was not stored, never what else is there.
+ */
+function storeRefusal(ctx: CollectionContext, r: AddResult): string {
+  if (!ctx.rights.canRead) {
+    return 'version-refused: the collection cannot take this version of the object; only principals that may read the collection are told why';
+  }
+  if (r.refusal !== undefined) return `${r.refusal.code}: ${r.refusal.message}`;
+  return `version-conflict: the collection already holds version ${r.version} of ${r.id} with different content; a changed object needs a new modified timestamp`;
+}
+
 /** Custom properties (TAXII §7.1) recording who may read a status back; stripped before it is served. */
 export const STATUS_OWNER = 'x_distill_intel_owner';
 export const STATUS_COLLECTION = 'x_distill_intel_collection';
@@ -214,16 +227,11 @@ export async function postObjects(ctx: CollectionContext, requestTime: Micros): 
     if (r.outcome === 'added') {
       successes.push({ index: a.index, detail: base });
       added.push(a.object);
-    } else if (r.outcome === 'duplicate' || (await sameAsStored(ctx, target, a.row))) {
-      successes.push({ index: a.index, detail: { ...base, message: 'already in the collection (exact duplicate)' } });
+    } else if (r.outcome === 'refused' || !(r.outcome === 'duplicate' || (await sameAsStored(ctx, target, a.row)))) {
+      failures.push({ index: a.index, detail: { ...base, message: `objects/${a.index}: ${storeRefusal(ctx, r)}` } });
     } else {
-      failures.push({
-        index: a.index,
-        detail: {
-          ...base,
-          message: `objects/${a.index}: version-conflict: the collection already holds version ${r.version} of ${r.id} with different content; a changed object needs a new modified timestamp`,
-        },
-      });
+      // "already held" would tell a write-only principal what the collection holds
+      successes.push({ index: a.index, detail: ctx.rights.canRead ? { ...base, message: 'already in the collection (exact duplicate)' } : base });
     }
   }
   const byIndex = (x: { index: number }, y: { index: number }): number => x.index - y.index;
