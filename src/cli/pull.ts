@@ -6,6 +6,7 @@ import { Converter } from '../convert/converter.js';
 import type { ConverterOptions } from '../convert/converter.js';
 import { ConvertOptionsError } from '../convert/errors.js';
 import type { Diagnostic } from '../stix/diagnostic.js';
+import { jsonTextOf } from '../stix/source-text.js';
 import type { MatchFilters, SyncOptions, TaxiiClient } from '../taxii/client/index.js';
 import { TaxiiHttpError } from '../taxii/client/index.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
@@ -318,7 +319,7 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
           let text = '';
           if (format === 'stix') {
             for (const obj of page.objects) {
-              text += (bundleStarted ? ',' : `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`) + JSON.stringify(obj);
+              text += (bundleStarted ? ',' : `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`) + jsonTextOf(obj);
               bundleStarted = true;
             }
           } else {

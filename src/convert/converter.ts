@@ -1,3 +1,4 @@
+import { jsonTextOf } from '../stix/source-text.js';
 import { ConvertContext } from './context.js';
 import type { ConvertOptions } from './context.js';
 import { csvColumns, csvHeader, csvLine } from './csv.js';
@@ -140,7 +141,8 @@ export class Converter {
 
     if (this.options.to === 'ndjson') {
       this.summary.written++;
-      return out + JSON.stringify(obj) + '\n';
+      // The object's own text (numbers and escapes as the producer wrote them), on one line.
+      return out + jsonTextOf(obj, true) + '\n';
     }
     if (this.batcher !== undefined) {
       if (!this.batcher.accepts(type)) {

@@ -47,6 +47,7 @@ export { newVersion, revoke, isNewerVersion, latest } from './versioning.js';
 export type { Versionable, VersionChanges } from './versioning.js';
 export { bundle, bundleObjects } from './bundle.js';
 export { upgrade, isStix20Object } from './upgrade.js';
+export { jsonTextOf, sourceText, rememberSourceText } from './source-text.js';
 export type { UpgradeResult } from './upgrade.js';
 export type { BundleOptions } from './bundle.js';
 

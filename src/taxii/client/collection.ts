@@ -1,3 +1,4 @@
+import { rememberEnvelopeTexts } from './object-texts.js';
 import { TAXII_MEDIA_TYPE } from '../protocol/media-types.js';
 import type { Collection, ManifestRecord, Status } from '../protocol/resources.js';
 import type { StixObject } from '../../stix/types/index.js';
@@ -113,12 +114,14 @@ export class TaxiiCollection {
     check: (ctx: { url: string; status: number }, body: unknown) => PagedBody,
     keyOf: (item: T) => string,
     options: PageOptions,
+    keepTexts = false,
   ): AsyncGenerator<Page<T>, void, undefined> {
     const ctx = this.#ctx;
     const fetch = async (q: QueryPairs, signal: AbortSignal | undefined): Promise<RawPage<T>> => {
       const res = await getResource(ctx, await segments(), q, signal);
       const shown = displayUrl(res.url);
       const body = check({ url: shown, status: res.status }, res.body);
+      if (keepTexts) rememberEnvelopeTexts(body.items, res.text);
       return {
         items: body.items as readonly T[],
         more: body.more,
@@ -145,7 +148,7 @@ export class TaxiiCollection {
     options: PageOptions,
   ): AsyncGenerator<Page<StixObject>, void, undefined> {
     const validation = { ...this.#ctx.validation, ...pickValidation(options) };
-    const pages = this.#pages<Readonly<Record<string, unknown>>>(url, query, checkEnvelope, objectKey, options);
+    const pages = this.#pages<Readonly<Record<string, unknown>>>(url, query, checkEnvelope, objectKey, options, true);
     for await (const page of pages) {
       const items = validatePage(page.items, validation, page.url) as readonly StixObject[];
       yield { ...page, items };

@@ -1,3 +1,4 @@
+import { jsonTextOf } from '../../stix/source-text.js';
 import { TaxiiClientUsageError, TaxiiObjectTooLargeError } from './errors.js';
 
 /**
@@ -45,7 +46,8 @@ export function serialiseObjects(input: ObjectsInput): SerialisedObject[] {
     if (o === null || typeof o !== 'object' || Array.isArray(o)) {
       throw new TaxiiClientUsageError(`objects[${index}]`, 'is not a JSON object');
     }
-    const json = JSON.stringify(o);
+    // The text the object was read from when there is one: the server receives the producer's exact bytes.
+    const json = jsonTextOf(o);
     const id = (o as { id?: unknown }).id;
     out.push({ json, bytes: Buffer.byteLength(json, 'utf8'), id: typeof id === 'string' ? id : undefined, index });
     index++;

@@ -80,6 +80,8 @@ export interface HttpResponse {
   header(name: string): string | undefined;
   /** Parsed JSON body; `undefined` when the body was empty. */
   readonly body: unknown;
+  /** The body as received (UTF-8 decoded); `''` when it was empty. */
+  readonly text: string;
 }
 
 const DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
@@ -338,14 +340,15 @@ export class Transport {
         );
       }
       let body: unknown;
+      const text = raw.toString('utf8');
       if (raw.length > 0) {
         try {
-          body = JSON.parse(raw.toString('utf8'));
+          body = JSON.parse(text);
         } catch (err) {
           throw new TaxiiProtocolError('invalid-json', `the ${status} response body is not JSON`, { url: shown, httpStatus: status, cause: err });
         }
       }
-      return { status, url, header: (name) => headerOf(headers, name), body };
+      return { status, url, header: (name) => headerOf(headers, name), body, text };
     }
   }
 
