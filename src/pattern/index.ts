@@ -1,11 +1,9 @@
 /**
  * `distill-intel/pattern`: the STIX 2.1 patterning language (§9). Parse and print patterns, check them before they
- * are shared, and match them against observed data. Loading this module also hands the STIX validator its pattern
- * checker, so `validate()` checks every `pattern_type: 'stix'` indicator.
+ * are shared, and match them against observed data. (The STIX validator imports the checker itself: `validate()` checks
+ * every `pattern_type: 'stix'` indicator whichever module was loaded.)
  * @packageDocumentation
  */
-import { installPatternChecker } from './hook.js';
-
 export type {
   BinaryConstant,
   BooleanConstant,
@@ -52,7 +50,3 @@ export type { ObservationGroup, ObservationInput, PreparedObservation, ScoJson }
 export { SCO_PROPERTIES, PREDEFINED_EXTENSIONS, STANDARD_SCO_TYPES } from './sco-properties.js';
 export type { EmbeddedObjectKind, ValueKind } from './sco-properties.js';
 export type { IpRange } from './values.js';
-export type { StixPatternChecker } from '../stix/pattern-hook.js';
-export { installPatternChecker, stixPatternChecker } from './hook.js';
-
-installPatternChecker();

@@ -3,13 +3,6 @@
  *
  * @packageDocumentation
  */
-import { installPatternChecker } from '../pattern/hook.js';
-
-// The validator checks `pattern_type: 'stix'` indicators through a hook so that stix/ itself never imports the
-// pattern module; the public entry point is where the two are wired together, so users of `distill-intel/stix`
-// get pattern checking without importing anything else.
-installPatternChecker();
-
 export type * from './types/index.js';
 export { SDO_TYPES, SRO_TYPES, SCO_TYPES, SMO_TYPES, isSdoType, isScoType, isSroType, isSmoType } from './types/index.js';
 export * from './vocab.js';

@@ -1,7 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 import { hasErrors, joinPointer } from './diagnostic.js';
 import { StixValidationError } from './errors.js';
-import { getStixPatternChecker } from './pattern-hook.js';
 import { checkCoOccurrence } from './rules/co-occurrence.js';
 import { checkCommonProperties } from './rules/common-properties.js';
 import { checkExtensionDefinition, checkExtensions } from './rules/extensions.js';
@@ -15,10 +14,13 @@ import { checkReferences } from './rules/references.js';
 import { checkRegistries } from './rules/registries.js';
 import { checkRelationshipType } from './rules/relationships.js';
 import type { JsonObject, RuleContext } from './rules/rule.js';
-import { isObject, reportError } from './rules/rule.js';
+import { isObject, reportError, reportWarning } from './rules/rule.js';
 import { checkTimestamps } from './rules/timestamps.js';
 import { checkVocabularies } from './rules/vocabularies.js';
 import { schemaDiagnostics, schemaDiagnosticsInto } from './schemas.js';
+// Validation sits above the pattern language, which sits above the object model: importing the checker here (rather
+// than having the pattern module register itself) means every caller of validate() checks patterns.
+import { patternDiagnostics } from '../pattern/check.js';
 
 /** Options of {@link validate}. */
 export interface ValidateOptions {
@@ -33,7 +35,7 @@ export interface ValidateOptions {
  * Validates STIX 2.1 content: one object, a bundle (each of its objects, paths `/objects/<i>/...`) or an array of
  * objects (paths `/<i>/...`). Runs the JSON Schema of each object's type, then every rule a schema cannot state
  * (orderings, reference targets, names, markings, extensions, co-occurrence, registries, vocabularies), then the STIX
- * pattern checker for `pattern_type: 'stix'` indicators when the pattern module has registered one.
+ * pattern checker for `pattern_type: 'stix'` indicators (`pattern_type` compared without case or surrounding spaces).
  *
  * Never throws on bad input: everything wrong is a {@link Diagnostic}. Errors break a MUST of the spec, warnings a
  * SHOULD (errors too under `strict`). The codes are listed in docs/diagnostics.md.
@@ -173,17 +175,30 @@ function checkEmbeddedObjects(obj: JsonObject, pointer: string, ctx: RuleContext
   }
 }
 
-/** §9: a `stix` pattern goes to the pattern module's checker, with its findings re-rooted at `/pattern`. */
+/**
+ * §9: a `stix` pattern is checked, its findings re-rooted at `/pattern`. `pattern_type` is an open vocabulary, but
+ * consumers normalise `"STIX"` or `"stix "` to `stix` and would then receive an unparsable pattern, so those spellings
+ * are checked too, with a warning that asks for the canonical value.
+ */
 function checkPattern(obj: JsonObject, pointer: string, ctx: RuleContext): void {
-  if (obj['pattern_type'] !== 'stix') return;
+  const patternType = obj['pattern_type'];
+  if (typeof patternType !== 'string') return;
+  if (patternType !== 'stix') {
+    if (patternType.trim().toLowerCase() !== 'stix') return;
+    reportWarning(
+      ctx,
+      'pattern-type-noncanonical',
+      joinPointer(pointer, 'pattern_type'),
+      `pattern_type '${patternType}' is read as 'stix' and its pattern checked; write it as 'stix' (§10.19 pattern-type-ov)`,
+    );
+  }
   const pattern = obj['pattern'];
   if (typeof pattern !== 'string') return;
-  const checker = getStixPatternChecker();
-  if (checker === undefined) return;
   let findings: Diagnostic[];
   try {
-    findings = checker(pattern, { strict: ctx.strict });
+    findings = patternDiagnostics(pattern);
   } catch (err) {
+    // The parser bounds its own depth; this keeps a checker defect from taking a whole feed (or server request) down.
     const message = `the STIX pattern checker failed: ${err instanceof Error ? err.message : String(err)}`;
     reportError(ctx, 'pattern-checker-failed', joinPointer(pointer, 'pattern'), message);
     return;

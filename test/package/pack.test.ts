@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BAD_PATTERN_INDICATOR, entryPointScript } from './entry-point-scripts.js';
 
 // What users install is what we test: pack a copy of the sources that has no dist/ (as a fresh clone or a git
 // install has), so the tarball's dist/ can only come from the `prepare` script; install the tarball into an empty
@@ -101,5 +102,46 @@ describe('the packed package', () => {
     };
     const out = run(join(project, 'node_modules', '.bin', 'distill-intel'), ['validate', '-'], project, JSON.stringify(indicator));
     expect(out).toMatch(/0 errors/);
+  });
+
+  it.each(subpaths)('validates patterns when only %s is imported, in a fresh process', (subpath) => {
+    const out = run('node', ['--input-type=module', '-e', entryPointScript(pkg.name, subpath)], project);
+    expect(JSON.parse(out.trim().split('\n').pop() ?? '[]')).toContain('pattern-syntax');
+  });
+
+  // Each pattern breaks one rule of §9; the code is the one the checker gives for that rule.
+  const badPatterns: ReadonlyArray<readonly [string, string, string]> = [
+    ['a syntax error', "[ipv4-addr:value = '203.0.113.5' = ]", 'pattern-syntax'],
+    ['an object type that is no type name', "[ipv4_addr:value = '203.0.113.5']", 'pattern-invalid-object-type'],
+    ['AND across object types in one observation', "[ipv4-addr:value = '203.0.113.5' AND domain-name:value = 'example.com']", 'pattern-root-type'],
+    ['a START timestamp in month 13', "[ipv4-addr:value = '203.0.113.5'] START t'2026-13-01T00:00:00Z' STOP t'2027-01-01T00:00:00Z'", 'pattern-invalid-timestamp'],
+    ['STOP before START', "[ipv4-addr:value = '203.0.113.5'] START t'2026-02-01T00:00:00Z' STOP t'2026-01-01T00:00:00Z'", 'pattern-start-stop-order'],
+  ];
+  const bins = (): ReadonlyArray<readonly [string, string[], string]> => [
+    // `npm pack` built the copied sources' dist/ (the prepare script): the CLI as a clone builds it.
+    ['the built dist/ CLI', ['node', join(work, 'source', 'dist', 'cli', 'main.js')], join(work, 'source')],
+    ['the installed tarball bin', [join(project, 'node_modules', '.bin', 'distill-intel')], project],
+  ];
+  describe.each(badPatterns)('an indicator with %s', (_what, pattern, code) => {
+    it('makes `validate` exit 1 with the pattern code, run from dist/ and from the tarball', () => {
+      const file = join(work, `${code}.json`);
+      writeFileSync(file, JSON.stringify({ ...BAD_PATTERN_INDICATOR, pattern }));
+      for (const [, [cmd, ...pre], cwd] of bins()) {
+        const r = spawnSync(cmd as string, [...pre, 'validate', file], { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+        expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 1, stdout: expect.stringContaining(`/pattern: error ${code}:`) });
+      }
+    });
+  });
+
+  it('makes an unknown (well-formed) object type an error under --strict only', () => {
+    const file = join(work, 'unknown-type.json');
+    writeFileSync(file, JSON.stringify({ ...BAD_PATTERN_INDICATOR, pattern: "[ipvv4-addr:value = '203.0.113.5']" }));
+    for (const [, [cmd, ...pre], cwd] of bins()) {
+      const env = { ...process.env, NODE_OPTIONS: '' };
+      const lenient = spawnSync(cmd as string, [...pre, 'validate', file], { cwd, encoding: 'utf8', env });
+      expect({ status: lenient.status, stdout: lenient.stdout }).toEqual({ status: 0, stdout: expect.stringContaining('warning pattern-unknown-object-type:') });
+      const strict = spawnSync(cmd as string, [...pre, 'validate', '--strict', file], { cwd, encoding: 'utf8', env });
+      expect({ status: strict.status, stdout: strict.stdout }).toEqual({ status: 1, stdout: expect.stringContaining('error pattern-unknown-object-type:') });
+    }
   });
 });

@@ -1,10 +1,9 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../../src/stix/diagnostic.js';
 import { parse } from '../../src/stix/parse.js';
-import { getStixPatternChecker } from '../../src/stix/pattern-hook.js';
 import { validate } from '../../src/stix/validate.js';
 
 /*
@@ -539,8 +538,6 @@ const validRows = rows.filter((r) => r.file.startsWith('valid/'));
 const invalidRows = rows.filter((r) => r.file.startsWith('invalid/'));
 
 describe('STIX conformance corpus', () => {
-  beforeAll(loadPatternModule);
-
   it('the manifest lists every corpus file', () => {
     const listed = new Set(rows.map((r) => r.file));
     for (const dir of ['valid', 'invalid']) {
@@ -591,10 +588,6 @@ describe('STIX conformance corpus', () => {
       const ds = validate(value);
       if (expectation === 'json-syntax') throw new Error('unreachable');
       if (expectation === 'pattern') {
-        if (getStixPatternChecker() === undefined) {
-          // Without the pattern module the validator cannot judge patterns; the hook test covers the wiring.
-          return;
-        }
         const loc = tgt as Located;
         expect(ds.some((d) => d.severity === 'error' && d.path.startsWith(`${loc.pointer}/pattern`))).toBe(true);
         return;
@@ -603,14 +596,3 @@ describe('STIX conformance corpus', () => {
     });
   });
 });
-
-async function loadPatternModule(): Promise<void> {
-  const entry = path.join(repoRoot, 'src/pattern/index.ts');
-  if (!fs.existsSync(entry)) return;
-  const specifier = '../../src/pattern/index.js';
-  try {
-    await import(specifier);
-  } catch {
-    // The pattern module is not usable yet.
-  }
-}

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Diagnostic } from '../../src/stix/diagnostic.js';
 import { StixValidationError } from '../../src/stix/errors.js';
-import { getStixPatternChecker, setStixPatternChecker } from '../../src/stix/pattern-hook.js';
 import { validate, validateOrThrow } from '../../src/stix/validate.js';
 
 const T = '2016-04-06T20:03:48.000Z';
@@ -107,45 +106,41 @@ describe('validate: strict and validateOrThrow', () => {
   });
 });
 
-describe('validate: STIX pattern hook', () => {
-  const previous = getStixPatternChecker();
-  afterEach(() => setStixPatternChecker(previous));
+describe('validate: STIX patterns (§9), with nothing but the validator imported', () => {
+  const patternFindings = (ds: Diagnostic[]): Diagnostic[] => ds.filter((d) => d.code.startsWith('pattern-'));
 
-  it('re-roots the checker findings at /pattern and passes strict through', () => {
-    const seen: Array<{ pattern: string; strict: boolean }> = [];
-    setStixPatternChecker((pattern, options) => {
-      seen.push({ pattern, strict: options.strict });
-      return [
-        { code: 'pattern-test', severity: 'error', path: '', message: 'bad' },
-        { code: 'pattern-test-warning', severity: 'warning', path: '/0', message: 'meh' },
-      ];
-    });
-    const ds = validate({ type: 'bundle', id: bundleId, objects: [identity, indicator] });
-    expect(ds.filter((d) => d.code.startsWith('pattern-test'))).toEqual([
-      expect.objectContaining({ code: 'pattern-test', severity: 'error', path: '/objects/1/pattern' }),
-      expect.objectContaining({ code: 'pattern-test-warning', severity: 'warning', path: '/objects/1/pattern/0' }),
+  it('re-roots the checker findings at /pattern inside a bundle', () => {
+    // The closing bracket is missing: the text ends where an observation expression must close.
+    const broken = { ...indicator, pattern: "[file:name = 'a'" };
+    const ds = validate({ type: 'bundle', id: bundleId, objects: [identity, broken] });
+    expect(patternFindings(ds)).toEqual([expect.objectContaining({ code: 'pattern-syntax', severity: 'error', path: '/objects/1/pattern' })]);
+  });
+
+  it('keeps SHOULD-level pattern findings warnings, and makes them errors under strict', () => {
+    // `nmae` is no property of file (§6.7): a warning, since custom properties may be patterned.
+    const typo = { ...indicator, pattern: "[file:nmae = 'a']" };
+    expect(patternFindings(validate(typo))).toEqual([expect.objectContaining({ code: 'pattern-unknown-property', severity: 'warning', path: '/pattern' })]);
+    expect(patternFindings(validate(typo, { strict: true }))).toEqual([expect.objectContaining({ code: 'pattern-unknown-property', severity: 'error' })]);
+  });
+
+  it('does not read patterns of other languages as STIX', () => {
+    const yara = { ...indicator, pattern_type: 'yara', pattern: "[file:name = 'a'" };
+    expect(patternFindings(validate(yara))).toEqual([]);
+    expect(patternFindings(validate({ ...yara, pattern_type: 'stix2' }))).toEqual([]);
+  });
+
+  it.each(['STIX', 'stix ', ' Stix\t'])('checks pattern_type %j as stix and warns about the spelling', (spelling) => {
+    const ds = validate({ ...indicator, pattern_type: spelling, pattern: "[file:name = 'a'" });
+    expect(patternFindings(ds)).toEqual([
+      expect.objectContaining({ code: 'pattern-type-noncanonical', severity: 'warning', path: '/pattern_type' }),
+      expect.objectContaining({ code: 'pattern-syntax', severity: 'error', path: '/pattern' }),
     ]);
-    expect(seen).toEqual([{ pattern: indicator.pattern, strict: false }]);
-    const strict = validate(indicator, { strict: true });
-    expect(strict.find((d) => d.code === 'pattern-test-warning')?.severity).toBe('error');
-    expect(seen[1]).toEqual({ pattern: indicator.pattern, strict: true });
   });
 
-  it('does not call the checker for other pattern types', () => {
-    let calls = 0;
-    setStixPatternChecker(() => {
-      calls++;
-      return [];
-    });
-    validate({ ...indicator, pattern_type: 'yara', pattern: 'rule x { condition: true }' });
-    expect(calls).toBe(0);
-  });
-
-  it('reports a checker that throws instead of crashing (pattern-checker-failed)', () => {
-    setStixPatternChecker(() => {
-      throw new Error('boom');
-    });
-    expect(errors(validate(indicator))).toEqual([expect.objectContaining({ code: 'pattern-checker-failed', severity: 'error', path: '/pattern' })]);
+  it('a checkable pattern with a non-canonical pattern_type only draws the spelling warning', () => {
+    const ds = validate({ ...indicator, pattern_type: 'STIX' });
+    expect(patternFindings(ds)).toEqual([expect.objectContaining({ code: 'pattern-type-noncanonical' })]);
+    expect(errors(ds)).toEqual([]);
   });
 });
 

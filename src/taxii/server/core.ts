@@ -3,7 +3,6 @@ import { TaxiiError } from '../protocol/errors.js';
 import { negotiateAccept } from '../protocol/media-types.js';
 import { nowMicros } from '../protocol/timestamps.js';
 import { registerExtension } from '../../stix/extension-registry.js';
-import { installPatternChecker } from '../../pattern/hook.js';
 import type { Principal } from './auth.js';
 import { Authenticator } from './auth.js';
 import type { TaxiiServerOptions } from './config.js';
@@ -103,8 +102,6 @@ export class TaxiiCore {
   constructor(options: TaxiiServerOptions) {
     this.state = resolveState(options);
     this.#statusRetentionMs = (options.statusRetentionHours ?? DEFAULTS.statusRetentionHours) * HOUR_MS;
-    // STIX patterns of incoming indicators are checked too (the validator runs the checker once it is installed).
-    installPatternChecker();
     for (const ext of options.validation?.extensions ?? []) registerExtension(ext);
     this.#ready = this.#prepareStore();
     // A failed preparation is reported by the first request; avoid an unhandled rejection meanwhile.

@@ -1,32 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { getStixPatternChecker, setStixPatternChecker } from '../../src/stix/pattern-hook.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkPattern, installPatternChecker, nodePosition, parsePattern, stixPatternChecker } from '../../src/pattern/index.js';
+import { checkPattern, nodePosition, parsePattern } from '../../src/pattern/index.js';
+import { patternDiagnostics } from '../../src/pattern/check.js';
 import { parsePatternText } from '../../src/pattern/parser.js';
-
-describe('validator hook', () => {
-  it('loading distill-intel/pattern registers the checker with the STIX validator', () => {
-    expect(getStixPatternChecker()).toBe(stixPatternChecker);
-  });
-  it('the checker returns diagnostics with pattern codes and line:column', () => {
-    const check = getStixPatternChecker();
-    expect(check?.("[file:name = 'a']", { strict: false })).toEqual([]);
-    expect(check?.("[file:name = 'a'", { strict: false })).toEqual([
-      expect.objectContaining({ code: 'pattern-syntax', severity: 'error', path: '', message: expect.stringMatching(/^1:17: /) }),
-    ]);
-    expect(check?.("[file:nmae = 'a']", { strict: true })).toEqual([
-      expect.objectContaining({ code: 'pattern-unknown-property', severity: 'warning' }),
-    ]);
-  });
-  it('installPatternChecker is idempotent', () => {
-    setStixPatternChecker(undefined);
-    installPatternChecker();
-    installPatternChecker();
-    expect(getStixPatternChecker()).toBe(stixPatternChecker);
-  });
-});
 
 describe('validate() uses the pattern checker', () => {
   const indicator = (pattern: string): Record<string, unknown> => ({
@@ -51,7 +29,7 @@ describe('validate() uses the pattern checker', () => {
   });
 });
 
-describe('the validator\'s checker skips source positions until it has something to say', () => {
+describe('the validator\'s checker (patternDiagnostics) skips source positions until it has something to say', () => {
   const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/corpus/patterns');
   const vectors = ['valid.txt', 'invalid.txt'].flatMap((f) =>
     readFileSync(resolve(corpus, f), 'utf8')
@@ -65,7 +43,7 @@ describe('the validator\'s checker skips source positions until it has something
     "([file:name = 'a'] REPEATS 2 TIMES REPEATS 3 TIMES)",
   ];
   it.each([...vectors, ...extra])('same findings, same line:column, as checkPattern: %s', (text) => {
-    expect(stixPatternChecker(text, { strict: false })).toEqual(checkPattern(text).diagnostics);
+    expect(patternDiagnostics(text)).toEqual(checkPattern(text).diagnostics);
   });
   it('a tree parsed without positions has none; parsePattern records them', () => {
     const text = "[file:name = 'a']\nOR [file:size = 3]";
