@@ -4,7 +4,6 @@ import { isPseudonym } from '../distillation/pseudonym.js';
 import { DistillIntelError } from '../errors.js';
 import type { Diagnostic } from '../stix/diagnostic.js';
 import { validateObjectInto } from '../stix/validate.js';
-import { installPatternChecker } from '../pattern/hook.js';
 import type { PeerFingerprint } from './fingerprint-index.js';
 import type { KeyRing } from './key-ring.js';
 
@@ -141,7 +140,6 @@ function observablePattern(o: Obj, options: ReadIntelOptions, missing: Set<strin
  */
 export function readIntel(input: unknown, options: ReadIntelOptions = {}): Intel {
   registerDistillationExtensions();
-  installPatternChecker();
   const maxObjects = options.maxObjects ?? 500_000;
   const maxPattern = options.maxPatternLength ?? 65_536;
   const raw = objectsOf(input);
