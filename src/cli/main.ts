@@ -68,6 +68,13 @@ const COMMANDS: Record<string, Command> = {
       return { help: m.SIMULATE_HELP, run: m.runSimulate };
     },
   },
+  match: {
+    summary: "match a peer's shared intelligence against your request telemetry; sightings to send back, a private report",
+    load: async () => {
+      const m = await import('./match.js');
+      return { help: m.MATCH_HELP, run: (argv, io) => m.runMatch(argv, io) };
+    },
+  },
   migrate: {
     summary: 'create or upgrade the PostgreSQL schema of a TAXII server database',
     load: async () => {

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_KEY } from '../../src/distillation/index.js';
+import { hydraProxyClusterPackage } from '../../src/distillation/scenarios/hydra-proxy-cluster.js';
+import { TaxiiClient } from '../../src/taxii/client/index.js';
+import { ensureBuilt, runBuilt } from './built-cli.js';
+import { runCli } from './run-cli.js';
+import { PASSWORD, startServer, USER } from './serve-fixture.js';
+import type { TestServer } from './serve-fixture.js';
+
+const hydra = hydraProxyClusterPackage();
+let dir = '';
+let server: TestServer;
+const ENV = { FMF_KEY: DEMO_KEY.key as string };
+const KEY = ['--key', 'fmf-2026q2:env:FMF_KEY'];
+
+// Lab B's requests: four accounts behind Lab A's relay range, one benign account, one line that is not JSON.
+const LOGS = [
+  ...['b-1', 'b-2', 'b-3', 'b-4'].map((a, i) =>
+    JSON.stringify({ timestamp: `2026-03-20T12:0${i}:00Z`, account_id: a, client_ip: `198.51.100.${10 + i}`, model: 'orion-4', input_tokens: 10, output_tokens: 20 }),
+  ),
+  JSON.stringify({ timestamp: '2026-03-20T12:30:00Z', account_id: 'b-benign', client_ip: '192.0.2.7', model: 'orion-4', input_tokens: 10, output_tokens: 20 }),
+  'this line is not JSON',
+].join('\n');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'match-cli-'));
+  writeFileSync(join(dir, 'lab-a.json'), JSON.stringify(hydra.bundle));
+  writeFileSync(join(dir, 'requests.jsonl'), LOGS + '\n');
+  server = await startServer();
+  await ensureBuilt();
+}, 300_000);
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('distill-intel match (built CLI)', () => {
+  it('writes the sightings and the private report from a package file and logs, as README shows', async () => {
+    const r = await runBuilt(['match', '--intel', 'lab-a.json', ...KEY, '--lab', 'Lab B', '--min-accounts', '3', '--report', 'REPORT.json', '--out', 'SIGHTINGS.json', 'requests.jsonl'], {
+      cwd: dir,
+      env: ENV,
+    });
+    expect(r.stderr).toContain('matched: 5 requests from 5 accounts; 1 shared objects matched 4 requests; 1 sightings, 0 withheld; 1 bad lines');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'REPORT.json'), 'utf8')) as { matches: Array<{ object: string; accounts: Array<{ account_id: string }> }>; input: { bad_lines: number; first_bad_lines: Array<{ line: number }> } };
+    expect(report.matches.map((m) => [m.object, m.accounts.map((a) => a.account_id)])).toEqual([[hydra.indicators[0]!.id, ['b-1', 'b-2', 'b-3', 'b-4']]]);
+    expect(report.input.first_bad_lines.map((b) => b.line)).toEqual([6]);
+    const text = readFileSync(join(dir, 'SIGHTINGS.json'), 'utf8');
+    const bundle = JSON.parse(text) as { objects: Array<Record<string, unknown>> };
+    const sighting = bundle.objects.find((o) => o['type'] === 'sighting')!;
+    expect(sighting).toMatchObject({ sighting_of_ref: hydra.indicators[0]!.id, count: 4 });
+    for (const secret of ['b-1', '198.51.100.10', 'b-benign']) expect(text.includes(secret)).toBe(false);
+  }, 120_000);
+
+  it('refuses a missing key, a short key and a missing identity with usage errors', async () => {
+    expect((await runBuilt(['match', '--intel', 'lab-a.json', '--lab', 'Lab B', 'requests.jsonl'], { cwd: dir })).stderr).toContain('--key is required');
+    const short = await runBuilt(['match', '--intel', 'lab-a.json', '--key', 'k1:short', '--lab', 'Lab B', 'requests.jsonl'], { cwd: dir });
+    expect([short.code, short.stderr.includes('at least 16 bytes')]).toEqual([2, true]);
+    expect(short.stderr.includes('short\n')).toBe(false);
+    const unset = await runBuilt(['match', '--intel', 'lab-a.json', '--key', 'k1:env:NOPE', '--lab', 'Lab B'], { cwd: dir });
+    expect(unset.stderr).toContain('environment variable NOPE is not set');
+    const who = await runBuilt(['match', '--intel', 'lab-a.json', ...KEY, 'requests.jsonl'], { cwd: dir, env: ENV });
+    expect([who.code, who.stderr.includes('--identity or --lab is required')]).toEqual([2, true]);
+  }, 120_000);
+});
+
+describe('distill-intel match against a TAXII server', () => {
+  it('reads the package from the collection and pushes the sightings back to it', async () => {
+    const auth = ['--user', `${USER}:${PASSWORD}`];
+    const pushed = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, 'lab-a.json'], '', dir);
+    expect(pushed.code).toBe(0);
+    const r = await runCli(['match', '--url', server.apiRoot, '--collection', 'demo', ...auth, ...KEY, '--lab', 'Lab B', '--min-accounts', '2', '--push', 'requests.jsonl'], '', dir, ENV);
+    expect(r.stderr).toMatch(/pushed: \d+ objects: \d+ succeeded, 0 failed, 0 pending/);
+    // A bad telemetry line is counted and reported, not a failure of the run.
+    expect(r.code).toBe(0);
+    const client = new TaxiiClient({ url: server.apiRoot, auth: { type: 'basic', username: USER, password: PASSWORD } });
+    const held = await client.collection('demo').objects({ match: { type: 'sighting' } }).toArray();
+    expect(held.map((o) => (o as unknown as Record<string, unknown>)['sighting_of_ref'])).toEqual([hydra.indicators[0]!.id]);
+  }, 60_000);
+});
