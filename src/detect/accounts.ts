@@ -1,0 +1,73 @@
+import type { TelemetryRecord } from '../telemetry/record.js';
+
+/** Running totals of one account. Memory per account is constant (a few maps bounded by the model count). */
+export class AccountState {
+  requests = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  reasoningTokens = 0;
+  first = Number.POSITIVE_INFINITY;
+  last = Number.NEGATIVE_INFINITY;
+  org: string | undefined;
+  channel: string | undefined;
+  created: number | undefined;
+  /** Requests per model. */
+  readonly models = new Map<string, number>();
+  /** Last values seen, so the fan-out index is touched only when a value changes. */
+  lastIp = '';
+  lastPayment = '';
+  lastAsn = '';
+  lastAgent = '';
+
+  constructor(
+    readonly index: number,
+    readonly id: string,
+  ) {}
+
+  /** The customer the account belongs to: its org when it has one (accounts of one org are one customer). */
+  get entity(): string {
+    return this.org === undefined ? `account:${this.id}` : `org:${this.org}`;
+  }
+}
+
+/** Interns account ids and keeps each account's totals; detectors key their own state by the index. */
+export class AccountTable {
+  private readonly byId = new Map<string, AccountState>();
+  readonly list: AccountState[] = [];
+
+  /** The account of `r`, created on first sight, with the record's totals added. */
+  add(r: TelemetryRecord): AccountState {
+    let a = this.byId.get(r.account_id);
+    if (a === undefined) {
+      a = new AccountState(this.list.length, r.account_id);
+      this.byId.set(r.account_id, a);
+      this.list.push(a);
+    }
+    a.requests++;
+    a.inputTokens += r.input_tokens;
+    a.outputTokens += r.output_tokens;
+    if (r.reasoning_tokens !== undefined) a.reasoningTokens += r.reasoning_tokens;
+    if (r.timestamp < a.first) a.first = r.timestamp;
+    if (r.timestamp > a.last) a.last = r.timestamp;
+    if (r.org_id !== undefined) a.org = r.org_id;
+    if (r.signup_channel !== undefined) a.channel = r.signup_channel;
+    if (r.account_created !== undefined) a.created = r.account_created;
+    a.models.set(r.model, (a.models.get(r.model) ?? 0) + 1);
+    return a;
+  }
+
+  get(index: number): AccountState {
+    return this.list[index] as AccountState;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+}
+
+/** Distinct customers (orgs, or accounts without one) among `accounts`. */
+export function entityCount(table: AccountTable, accounts: Iterable<number>): number {
+  const set = new Set<string>();
+  for (const i of accounts) set.add(table.get(i).entity);
+  return set.size;
+}
