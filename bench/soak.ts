@@ -44,7 +44,8 @@ async function child(dbDir: string, storeKind: string, cacheKiB: number): Promis
     store,
     apiRoots: [{ path: 'api1', title: 'soak', maxContentLength: 1024 * 1024, collections: [{ id: COLLECTION, title: 'soak', alias: 'soak' }] }],
     auth: { principals: [{ name: 'soak', passwordHash: hashSecretSync('soak-password'), canRead: ['*'], canWrite: ['*'] }] },
-    limits: { defaultPageSize: 50, maxPageSize: 200 },
+    // Throughput from one principal is what is measured here, not the rate limiter (on by default).
+    limits: { defaultPageSize: 50, maxPageSize: 200, rateLimit: { enabled: false } },
     cursorSecret: 'soak-cursor-secret-0123456789abcdef',
   });
   const { url } = await server.listen(0, '127.0.0.1');

@@ -65,7 +65,8 @@ const ATTACKS: readonly Attack[] = [
   { name: '__proto__ key inside an object', req: () => post(envelope(identityText('"__proto__":{"polluted":true}'))), status: 202, check: allFailed('__proto__') },
   { name: 'constructor.prototype inside an object', req: () => post(envelope(identityText('"constructor":{"prototype":{"polluted":true}}'))), status: 202, check: allFailed('constructor') },
   { name: 'constructor.prototype nested in a custom property', req: () => post(envelope(identityText('"x_a":{"constructor":{"prototype":{"polluted":true}}}'))), status: 202, check: allFailed('constructor') },
-  { name: '__proto__ at the envelope level (ignored, nothing stored)', req: () => post('{"__proto__":{"polluted":true},"objects":[]}'), status: 202 },
+  { name: '__proto__ at the envelope level (ignored, nothing stored)', req: () => post('{"__proto__":{"polluted":true},"objects":[]}'), status: 422, errorCode: 'empty-envelope' },
+  { name: '10 MiB-scale envelope of numbers (refused before parsing)', req: () => post('{"objects":[' + '1,'.repeat(3000) + '1]}'), status: 422, errorCode: 'invalid-envelope' },
   { name: '__proto__ in the query string', req: () => get(`${OBJECTS}?__proto__[polluted]=1&constructor[prototype][polluted]=1`), status: 200 },
   { name: 'match[__proto__] filter', req: () => get(`${OBJECTS}?match[__proto__]=x&match[constructor]=y`), status: 200 },
 

@@ -49,12 +49,23 @@ describe('rate limiting', () => {
     expect(statuses).toContain(429);
   }, 20_000);
 
-  it('is off unless configured', async () => {
-    const open = await startServer();
+  it('is on by default (100 requests/s, burst 200) and off with enabled: false', async () => {
+    const defaults = await startServer();
+    const off = await startServer({ limits: { rateLimit: { enabled: false } } });
     try {
-      for (let i = 0; i < 30; i++) expect((await send(open.port, { path: OBJECTS, auth: AS.alice })).status).toBe(200);
+      const burst = async (port: number): Promise<number[]> =>
+        Promise.all(Array.from({ length: 500 }, async () => (await send(port, { path: OBJECTS, auth: AS.alice })).status));
+      const started = performance.now();
+      const on = await burst(defaults.port);
+      const seconds = (performance.now() - started) / 1000;
+      // 200 tokens plus what refills (100/s) while the burst is under way.
+      expect(on.filter((x) => x === 200).length).toBeLessThanOrEqual(Math.ceil(200 + 100 * seconds) + 1);
+      expect(on.filter((x) => x === 429).length).toBeGreaterThan(0);
+      expect(on.filter((x) => x === 200).length).toBeGreaterThanOrEqual(200);
+      expect((await burst(off.port)).every((x) => x === 200)).toBe(true);
     } finally {
-      await open.close();
+      await defaults.close();
+      await off.close();
     }
-  }, 20_000);
+  }, 30_000);
 });

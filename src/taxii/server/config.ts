@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { ServerLogger } from './logger.js';
 import type { ConfigProblem } from './errors.js';
 import type { PageCacheConfig } from './page-cache.js';
+import type { LoginLimitsConfig } from './login-gate.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import { ServerConfigError } from './errors.js';
 import { isSecretHash } from './secrets.js';
@@ -115,9 +116,12 @@ export interface LimitsConfig {
   readonly maxStatusFailures?: number;
   /**
    * Per-principal request rate limit (token bucket; anonymous requests and failed logins are counted per client
-   * address). Past it requests get 429 with `Retry-After`. Off when absent.
+   * address). Past it requests get 429 with `Retry-After`. On by default (100 requests/s, burst 200, 2 failed logins
+   * per address per second); `{ enabled: false }` turns it off.
    */
   readonly rateLimit?: RateLimitConfig;
+  /** Admission control for password and API-key verification (see `LoginLimitsConfig`); always on. */
+  readonly logins?: LoginLimitsConfig;
 }
 
 /** What {@link TaxiiHooks.onObjectsAdded} receives after a POST has been committed. */
@@ -131,7 +135,27 @@ export interface ObjectsAddedEvent {
   readonly objects: readonly Record<string, unknown>[];
 }
 
+/**
+ * A refusal or failure worth counting (metrics, alerting). `login-throttled`: credentials not checked because the
+ * user name or address failed too often or has too many checks under way (429); `login-busy`: every verification
+ * slot and the queue were taken (503); `auth-failed`: credentials checked and refused (401); `rate-limited`: an
+ * authenticated principal (or anonymous address) went past its request rate (429).
+ */
+export type SecurityEvent =
+  | {
+      readonly kind: 'login-throttled' | 'login-busy';
+      readonly reason: 'user-failures' | 'address-failures' | 'address-busy' | 'busy';
+      readonly remoteAddress: string;
+      /** The Basic user name tried; absent for API keys. */
+      readonly user: string | undefined;
+      readonly retryAfterSeconds: number;
+    }
+  | { readonly kind: 'auth-failed'; readonly remoteAddress: string; readonly user: string | undefined }
+  | { readonly kind: 'rate-limited'; readonly remoteAddress: string; readonly principal: string | undefined; readonly retryAfterSeconds: number };
+
 export interface TaxiiHooks {
+  /** Called synchronously for every {@link SecurityEvent}; keep it cheap (increment a counter). Errors are logged. */
+  readonly onSecurityEvent?: (event: SecurityEvent) => void;
   /**
    * Called after newly added objects are durably committed and before the 202 is sent. Errors are logged and never
    * fail the request.
@@ -313,14 +337,24 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
   if (limits.rateLimit !== undefined) {
     const rl = limits.rateLimit as Partial<RateLimitConfig> | null;
     const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
-    if (rl === null || typeof rl !== 'object') problems.add('/limits/rateLimit', 'rateLimit must be an object { requestsPerSecond, burst? }');
+    if (rl === null || typeof rl !== 'object') problems.add('/limits/rateLimit', 'rateLimit must be an object { enabled?, requestsPerSecond?, burst?, failedAuthPerSecond? }');
     else {
-      if (!positive(rl.requestsPerSecond)) problems.add('/limits/rateLimit/requestsPerSecond', 'requestsPerSecond must be a positive number');
+      if (rl.enabled !== undefined && typeof rl.enabled !== 'boolean') problems.add('/limits/rateLimit/enabled', 'enabled must be true or false');
+      if (rl.requestsPerSecond !== undefined && !positive(rl.requestsPerSecond)) problems.add('/limits/rateLimit/requestsPerSecond', 'requestsPerSecond must be a positive number');
       if (rl.burst !== undefined && !(positive(rl.burst) && rl.burst >= 1)) problems.add('/limits/rateLimit/burst', 'burst must be a number of at least 1');
       if (rl.failedAuthPerSecond !== undefined && !positive(rl.failedAuthPerSecond)) {
         problems.add('/limits/rateLimit/failedAuthPerSecond', 'failedAuthPerSecond must be a positive number');
       }
     }
+  }
+  const logins = limits.logins ?? {};
+  checkPositiveInt(problems, '/limits/logins/concurrent', logins.concurrent, 'concurrent');
+  checkPositiveInt(problems, '/limits/logins/queued', logins.queued, 'queued');
+  checkPositiveInt(problems, '/limits/logins/queueTimeoutMs', logins.queueTimeoutMs, 'queueTimeoutMs');
+  checkPositiveInt(problems, '/limits/logins/perAddress', logins.perAddress, 'perAddress');
+  checkPositiveInt(problems, '/limits/logins/userFailureBurst', logins.userFailureBurst, 'userFailureBurst');
+  if (logins.userFailuresPerMinute !== undefined && !(typeof logins.userFailuresPerMinute === 'number' && logins.userFailuresPerMinute > 0)) {
+    problems.add('/limits/logins/userFailuresPerMinute', 'userFailuresPerMinute must be a positive number');
   }
   if (limits.defaultPageSize !== undefined && limits.maxPageSize !== undefined && limits.defaultPageSize > limits.maxPageSize) {
     problems.add('/limits/defaultPageSize', 'defaultPageSize cannot exceed maxPageSize');

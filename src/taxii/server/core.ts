@@ -5,12 +5,13 @@ import { nowMicros } from '../protocol/timestamps.js';
 import { registerExtension } from '../../stix/extension-registry.js';
 import type { Principal } from './auth.js';
 import { Authenticator } from './auth.js';
-import type { TaxiiServerOptions } from './config.js';
+import type { SecurityEvent, TaxiiServerOptions } from './config.js';
 import { checkServerOptions, DEFAULTS, STIX_MEDIA_TYPE } from './config.js';
 import type { TaxiiRequest, TaxiiResponse } from './exchange.js';
 import { silentLogger } from './logger.js';
 import { PageCache } from './page-cache.js';
-import { RateLimiter } from './rate-limit.js';
+import { LoginGate } from './login-gate.js';
+import { RATE_LIMIT_DEFAULTS, RateLimiter } from './rate-limit.js';
 import { RightsTable } from './rights.js';
 import { bindingOf, writePolicyOf } from './write-policy.js';
 import { storageFailure } from './storage-errors.js';
@@ -53,8 +54,11 @@ function resolveState(options: TaxiiServerOptions): ServerState {
   if (auth.anonymous !== undefined) grants.set('', auth.anonymous);
   const maxPageSize = limits.maxPageSize ?? Math.max(DEFAULTS.maxPageSize, limits.defaultPageSize ?? 0);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  const rl = limits.rateLimit;
-  const burst = rl === undefined ? 0 : (rl.burst ?? Math.max(1, 2 * rl.requestsPerSecond));
+  const rl = limits.rateLimit ?? {};
+  const limited = rl.enabled !== false;
+  const rps = rl.requestsPerSecond ?? RATE_LIMIT_DEFAULTS.requestsPerSecond;
+  const failedPerSecond = rl.failedAuthPerSecond ?? RATE_LIMIT_DEFAULTS.failedAuthPerSecond;
+  const addressFailures = limited ? new RateLimiter(failedPerSecond, Math.max(1, 10 * failedPerSecond)) : undefined;
   return {
     store: options.store,
     title: options.title ?? DEFAULTS.title,
@@ -63,7 +67,7 @@ function resolveState(options: TaxiiServerOptions): ServerState {
     roots,
     rootOrder: options.apiRoots.map((r) => r.path),
     defaultRoot: options.defaultApiRoot ?? (options.apiRoots[0] as { path: string }).path,
-    authenticator: new Authenticator(auth),
+    authenticator: new Authenticator(auth, new LoginGate(limits.logins, addressFailures)),
     rights: new RightsTable(options.apiRoots, grants),
     producers: new Map((auth.principals ?? []).map((p) => [p.name, bindingOf(p)])),
     defaultPageSize: Math.min(limits.defaultPageSize ?? DEFAULTS.defaultPageSize, maxPageSize),
@@ -78,8 +82,7 @@ function resolveState(options: TaxiiServerOptions): ServerState {
     hooks: options.hooks ?? {},
     validation: options.validation ?? {},
     pageCache: options.pageCache === undefined || options.pageCache === false ? undefined : new PageCache(options.pageCache),
-    rateLimiter: rl === undefined ? undefined : new RateLimiter(rl.requestsPerSecond, burst),
-    authFailureLimiter: rl === undefined ? undefined : new RateLimiter(rl.failedAuthPerSecond ?? rl.requestsPerSecond, burst),
+    rateLimiter: limited ? new RateLimiter(rps, rl.burst ?? Math.max(1, 2 * rps)) : undefined,
   };
 }
 
@@ -237,8 +240,19 @@ export class TaxiiCore {
     return result;
   }
 
-  #rateLimited(seconds: number): TaxiiError {
-    return new TaxiiError(429, `too many requests; retry after ${seconds} s`, { errorCode: 'rate-limited', details: { retry_after: seconds } });
+  #rateLimited(seconds: number, what = 'too many requests'): TaxiiError {
+    return new TaxiiError(429, `${what}; retry after ${seconds} s`, { errorCode: 'rate-limited', details: { retry_after: seconds } });
+  }
+
+  /** Hands a security event to `hooks.onSecurityEvent` (metrics, alerting); a throwing hook is logged, never fatal. */
+  #notify(event: SecurityEvent): void {
+    const hook = this.state.hooks.onSecurityEvent;
+    if (hook === undefined) return;
+    try {
+      hook(event);
+    } catch (err) {
+      this.state.logger.error({ msg: 'onSecurityEvent hook failed', error: String(err) });
+    }
   }
 
   #unauthorized(description = 'authentication is required'): TaxiiError {
@@ -268,23 +282,37 @@ export class TaxiiCore {
       throw new TaxiiError(406, negotiation.reason, { errorCode: 'not-acceptable', details: { accept: req.header('accept') ?? '' } });
     }
 
-    const address = `a\u0000${req.remoteAddress ?? ''}`;
-    // An address that keeps failing to authenticate is refused before its next guess costs a scrypt run.
-    const failures = state.authFailureLimiter?.peek(address);
-    if (failures !== undefined && !failures.ok) throw this.#rateLimited(failures.retryAfterSeconds);
-    const outcome = await state.authenticator.authenticate({
-      authorization: req.header('authorization'),
-      apiKey: state.authenticator.apiKeyHeader === undefined ? null : req.header(state.authenticator.apiKeyHeader),
-      clientCertificate: req.clientCertificate,
-    });
+    const remote = req.remoteAddress ?? '';
+    const outcome = await state.authenticator.authenticate(
+      {
+        authorization: req.header('authorization'),
+        apiKey: state.authenticator.apiKeyHeader === undefined ? null : req.header(state.authenticator.apiKeyHeader),
+        clientCertificate: req.clientCertificate,
+      },
+      remote,
+    );
     if (!outcome.ok) {
-      if (outcome.reason === 'invalid') state.authFailureLimiter?.take(address);
+      if (outcome.reason === 'throttled') {
+        const { reason, retryAfterSeconds } = outcome.refusal;
+        this.#notify({ kind: reason === 'busy' ? 'login-busy' : 'login-throttled', reason, remoteAddress: remote, user: outcome.user, retryAfterSeconds });
+        if (reason === 'busy') {
+          throw new TaxiiError(503, `the server is busy checking other credentials; retry after ${retryAfterSeconds} s`, {
+            errorCode: 'login-busy',
+            details: { retry_after: retryAfterSeconds },
+          });
+        }
+        throw this.#rateLimited(retryAfterSeconds, 'too many failed logins');
+      }
+      if (outcome.reason === 'invalid') this.#notify({ kind: 'auth-failed', remoteAddress: remote, user: outcome.user });
       throw this.#unauthorized(outcome.reason === 'missing' ? 'authentication is required' : 'the credentials were not accepted');
     }
     const principal = outcome.principal;
     onPrincipal(principal);
-    const verdict = state.rateLimiter?.take(principal.anonymous ? address : `p\u0000${principal.name}`);
-    if (verdict !== undefined && !verdict.ok) throw this.#rateLimited(verdict.retryAfterSeconds);
+    const verdict = state.rateLimiter?.take(principal.anonymous ? `a\u0000${remote}` : `p\u0000${principal.name}`);
+    if (verdict !== undefined && !verdict.ok) {
+      this.#notify({ kind: 'rate-limited', remoteAddress: remote, principal: principal.anonymous ? undefined : principal.name, retryAfterSeconds: verdict.retryAfterSeconds });
+      throw this.#rateLimited(verdict.retryAfterSeconds);
+    }
 
     if (match.kind === 'discovery') return getDiscovery(state, req);
     const root = state.roots.get(match.apiRoot as string);

@@ -13,8 +13,6 @@ import { ServerConfigError } from './errors.js';
 /** A node:http request listener; also usable as Connect/Express middleware (it never calls `next`). */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
-
 function isTls(req: IncomingMessage): boolean {
   return (req.socket as Partial<TLSSocket>).encrypted === true;
 }
@@ -36,10 +34,10 @@ function peerCertificate(req: IncomingMessage): ClientCertificateInfo | undefine
 function toTaxiiRequest(req: IncomingMessage, res: ServerResponse): TaxiiRequest {
   // Express rewrites `req.url` under a mount point; `originalUrl` keeps what the client sent, which `basePath` expects.
   const target = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  // The Host header ends up in discovery URLs when no public URL is configured: accept only a host[:port].
-  const given = req.headers.host;
+  // The origin is where the request actually arrived (the socket's local address), never the client's Host header:
+  // it ends up in discovery URLs when neither a public URL nor a trusted proxy says otherwise.
   const local = req.socket.localAddress ?? '127.0.0.1';
-  const host = given !== undefined && HOST_RE.test(given) ? given : `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
+  const host = `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     target,

@@ -1,16 +1,21 @@
-/** Settings of the per-principal rate limiter (`limits.rateLimit`). */
+/** Settings of the per-principal rate limiter (`limits.rateLimit`); on by default. */
 export interface RateLimitConfig {
-  /** Sustained requests per second allowed to one principal (refill rate of its bucket). */
-  readonly requestsPerSecond: number;
+  /** `false` turns request and failed-login rate limiting off (default on). */
+  readonly enabled?: boolean;
+  /** Sustained requests per second allowed to one principal (refill rate of its bucket; default 100). */
+  readonly requestsPerSecond?: number;
   /** Requests one principal may make at once before being limited (bucket size; default 2 × requestsPerSecond, at least 1). */
   readonly burst?: number;
   /**
-   * Failed authentications allowed per client address per second (default: `requestsPerSecond`), with the same
-   * burst. Past it, the address gets 429 without its credentials even being checked, which keeps password guessing
-   * from pinning the CPU with scrypt.
+   * Failed logins allowed per client address per second (default 2), with a burst of ten seconds' worth. Past it, new
+   * logins from the address get 429 without their credentials being checked, except for user names that have logged
+   * in from there before (see `LoginGate`), which keeps password spraying from pinning the CPU with scrypt.
    */
   readonly failedAuthPerSecond?: number;
 }
+
+/** Defaults of {@link RateLimitConfig}. */
+export const RATE_LIMIT_DEFAULTS = Object.freeze({ requestsPerSecond: 100, failedAuthPerSecond: 2 });
 
 /** Verdict of {@link RateLimiter.take}: allowed, or refused with the whole seconds to wait. */
 export type RateVerdict = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };

@@ -97,6 +97,24 @@ export function decoyHashLike(like: string | undefined): string {
   return format(parsed, Buffer.alloc(parsed.salt.length, 7), Buffer.alloc(parsed.hash.length, 0));
 }
 
+/**
+ * A decoy costing as much as the costliest of `hashes` (by N·r·p), or {@link DECOY_HASH} when there are none. Unknown
+ * users are checked against it, and failed checks of cheaper hashes are stretched to its running time.
+ */
+export function costliestDecoy(hashes: readonly string[]): string {
+  let best: string | undefined;
+  let bestCost = 0;
+  for (const h of hashes) {
+    const parsed = parseHash(h);
+    const cost = parsed === undefined ? 0 : parsed.N * parsed.r * parsed.p;
+    if (cost > bestCost) {
+      best = h;
+      bestCost = cost;
+    }
+  }
+  return decoyHashLike(best);
+}
+
 /** A random printable secret (base64url, 24 bytes of entropy) for generated passwords and cursor keys. */
 export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');

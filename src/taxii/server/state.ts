@@ -56,10 +56,8 @@ export interface ServerState {
   readonly hooks: TaxiiHooks;
   readonly validation: ValidationConfig;
   readonly pageCache: PageCache | undefined;
-  /** Per-principal (anonymous: per address) request limiter, when `limits.rateLimit` is set. */
+  /** Per-principal (anonymous: per address) request limiter, unless `limits.rateLimit.enabled` is false. */
   readonly rateLimiter: RateLimiter | undefined;
-  /** Failed-authentication limiter per client address, when `limits.rateLimit` is set. */
-  readonly authFailureLimiter: RateLimiter | undefined;
 }
 
 /** One request after routing and authentication. */

@@ -54,6 +54,16 @@ describe('node:http adapter', () => {
     expect(discovery['default']).toBe(`${url}/api1/`);
   });
 
+  it('builds discovery URLs from the listen address, never from the Host header', async () => {
+    const res = await rawRequest(`${url}/taxii2/`, 'GET', { accept: TAXII, authorization: AS.alice, host: 'evil.example' });
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.body) as { api_roots: string[] }).api_roots).toEqual([`${url}/api1/`, `${url}/api2/`]);
+    expect(res.body).not.toContain('evil.example');
+    // Forwarded headers count only with trustProxy.
+    const fwd = await rawRequest(`${url}/taxii2/`, 'GET', { accept: TAXII, authorization: AS.alice, 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
+    expect((JSON.parse(fwd.body) as { default: string }).default).toBe(`${url}/api1/`);
+  });
+
   it('answers HEAD without a body', async () => {
     const res = await rawRequest(`${url}/api1/`, 'HEAD', { authorization: AS.alice });
     expect(res.status).toBe(200);

@@ -40,7 +40,8 @@ export async function getStatus(ctx: RouteContext): Promise<TaxiiResponse> {
   const { [STATUS_OWNER]: owner, [STATUS_COLLECTION]: collection, ...status } = stored as Status & Record<string, unknown>;
   // A status names the objects of one request: only its author, or someone who may see that collection, reads it.
   const rights = typeof collection === 'string' ? ctx.state.rights.get(ctx.principal.name, ctx.root.path, collection) : undefined;
-  const mayRead = owner === undefined || (owner === ctx.principal.name && !ctx.principal.anonymous) || rights?.canRead === true || rights?.canWrite === true;
+  // Write access alone is not enough: the status lists ids and versions of objects a write-only principal cannot read.
+  const mayRead = owner === undefined || (owner === ctx.principal.name && !ctx.principal.anonymous) || rights?.canRead === true;
   if (!mayRead) throw notFound('the status resource');
   return json(200, status);
 }
