@@ -30,7 +30,7 @@ export async function startServer(options: { port?: number; db?: string } = {}):
       },
     ],
     auth: {
-      // Store only hashes: generate them once with `distill-intel serve --hash-secret <password>`.
+      // Store only hashes: generate them once with `distill-intel serve --hash-secret` (it reads the secret from stdin).
       principals: [{ name: 'analyst', passwordHash: await hashSecret('change-me'), canRead: ['*'], canWrite: ['*'] }],
     },
     hooks: {

@@ -40,6 +40,13 @@ const COMMANDS: Record<string, Command> = {
       return { help: m.SERVE_HELP + '\n', run: (argv, io) => m.runServe(argv, io) };
     },
   },
+  users: {
+    summary: 'add, remove, reset and list the principals and API keys of a server\'s state file',
+    load: async () => {
+      const m = await import('./users.js');
+      return { help: m.USERS_HELP + '\n', run: m.runUsers };
+    },
+  },
   push: {
     summary: 'send STIX objects to a TAXII 2.1 collection and report each failure',
     load: async () => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ApiRootConfig, AuthConfig, PrincipalConfig, TaxiiServerOptions } from '../taxii/server/config.js';
 import type { ServeConfigFile } from '../taxii/server/config-file.js';
@@ -9,14 +10,16 @@ import { ServerConfigError } from '../taxii/server/errors.js';
 import { jsonLineLogger, silentLogger } from '../taxii/server/logger.js';
 import { createTaxiiServer } from '../taxii/server/node.js';
 import type { TaxiiNodeServer } from '../taxii/server/node.js';
-import { hashSecret, hashSecretSync, randomSecret } from '../taxii/server/secrets.js';
+import { hashSecret, randomSecret } from '../taxii/server/secrets.js';
 import { seedCollection } from '../taxii/server/seed.js';
-import { loadServerState, saveServerState, stateFileFor } from '../taxii/server/server-state-file.js';
+import { loadServerState, saveServerState, stateFileFor, type PersistedServerState } from '../taxii/server/server-state-file.js';
 import { SqliteStore } from '../taxii/store/sqlite.js';
 import { claimAdminPasswordHash, loadSharedServerState } from '../taxii/store/postgres-server-state.js';
 import { openPostgresStore, redactUrl, type PostgresStore } from '../taxii/store/postgres.js';
 import type { Store } from '../taxii/store/store.js';
 import { UsageError } from './io.js';
+import { readSecret } from './secret-input.js';
+import { gitWorkTreeOf, isLoopbackHost, portProblem } from './serve-checks.js';
 
 /**
  * The demo collection's first-start content: the distillation suite's extension definitions (so consumers can fetch
@@ -42,6 +45,8 @@ export interface ServeIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where `--hash-secret` reads the secret (a prompt on a terminal, else the first line). */
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Stops the server when aborted (tests); SIGINT and SIGTERM always do. */
   readonly signal?: AbortSignal;
   /** Called once the server listens, with its base and discovery URLs. */
@@ -77,14 +82,20 @@ Options:
   --user <name:password>   Add a principal with read and write access to every collection. Repeatable.
   --public-url <url>       External URL of the server (behind a proxy), used for the API-root URLs in discovery.
   --no-access-log          Do not write JSON access-log lines to stdout.
-  --hash-secret <secret>   Print the scrypt hash of a password or API key (for passwordHash/apiKeyHashes in the
-                           config file) and exit.
+  --demo                   Seed the demo collection with the example distillation campaign on first start (the
+                           default only for a start with no config file, no --user, a loopback --host and SQLite).
+  --hash-secret            Read a password or API key (prompt without echo, or the first line of stdin), print its
+                           scrypt hash (for passwordHash/apiKeyHashes in the config file) and exit.
   -h, --help               Show this help and exit.
 
-With neither a config file nor --user (and no principal or anonymous access configured), a random password for user
-"admin" is generated on first start, stored only as a scrypt hash in <db>.server.json, and printed once together with
-the discovery URL. Without apiRoots in the config, one API root "api1" is served with a collection "demo" (alias),
-seeded on first start with example distillation intelligence.
+Principals come from the config file and --user. When neither defines any (and anonymous access is not configured),
+the principals of <db>.server.json are used (manage them with \`distill-intel users\`), and a random password for user
+"admin" is generated on the first start that listens, stored only as a scrypt hash in <db>.server.json, and printed
+once together with the discovery URL; later starts say how to reset it (\`distill-intel users reset admin\`).
+Without apiRoots in the config, one API root "api1" is served with a collection "demo" (alias).
+
+Nothing is written (database seeded, password stored) before the port is bound. Database and state files are created
+readable by their owner only.
 
 Access logs are JSON lines on stdout; start-up messages go to stderr. SIGINT/SIGTERM stop the server gracefully:
 in-flight requests (writes included) finish and the database is closed.
@@ -103,12 +114,13 @@ interface ParsedArgs {
   users: { name: string; password: string }[];
   publicUrl?: string;
   accessLog: boolean;
-  hashSecret?: string;
+  hashSecret: boolean;
+  demo: boolean;
   help: boolean;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { users: [], accessLog: true, help: false };
+  const out: ParsedArgs = { users: [], accessLog: true, hashSecret: false, demo: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -166,7 +178,12 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
         out.accessLog = false;
         break;
       case '--hash-secret':
-        out.hashSecret = value();
+        // a secret given as an argument is visible to every user of the machine in `ps`
+        if (eq !== -1) throw new UsageError('--hash-secret takes no value: type the secret at the prompt or pipe it on stdin');
+        out.hashSecret = true;
+        break;
+      case '--demo':
+        out.demo = true;
         break;
       default:
         throw new UsageError(`unknown option "${raw}" (see distill-intel serve --help)`);
@@ -191,9 +208,31 @@ function loadConfig(path: string): ServeConfigFile {
   return parseServeConfig(value, `config file ${path}`);
 }
 
+/** The principals of the state file (`distill-intel users`), as the server's configuration takes them. */
+function statePrincipals(state: PersistedServerState): PrincipalConfig[] {
+  return (state.principals ?? []).map((p) => ({
+    name: p.name,
+    ...(p.passwordHash !== undefined ? { passwordHash: p.passwordHash } : {}),
+    ...(p.apiKeys.length > 0 ? { apiKeyHashes: p.apiKeys.map((k) => k.hash) } : {}),
+    canRead: p.canRead,
+    canWrite: p.canWrite,
+  }));
+}
+
+/** Whether git ignores `file` (`git check-ignore`); `false` when git cannot say. */
+function gitIgnores(file: string): boolean {
+  try {
+    execFileSync('git', ['check-ignore', '-q', file], { cwd: dirname(file), stdio: 'ignore', timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * `distill-intel serve`: parses arguments, loads and checks the config, opens the store, seeds the demo collection
- * on first start, listens, and runs until SIGINT/SIGTERM (or `io.signal`).
+ * `distill-intel serve`: parses arguments, loads and checks the config, checks that the port can be bound, opens the
+ * store, listens, and only then persists generated credentials and seeds the demo collection; runs until
+ * SIGINT/SIGTERM (or `io.signal`).
  *
  * @returns the process exit code: 0 after a clean shutdown or `--help`, 1 on a runtime failure, 2 on a usage or
  *   configuration mistake.
@@ -203,23 +242,30 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
   try {
     args = parseArgs(argv);
   } catch (err) {
-    io.stderr.write(`distill-intel serve: ${(err as Error).message}\n`);
+    io.stderr.write(`distill-intel serve: ${(err as Error).message}\nRun 'distill-intel serve --help' for the options.\n`);
     return 2;
   }
   if (args.help) {
     io.stdout.write(SERVE_HELP + '\n');
     return 0;
   }
-  if (args.hashSecret !== undefined) {
-    io.stdout.write(hashSecretSync(args.hashSecret) + '\n');
-    return 0;
+  if (args.hashSecret) {
+    try {
+      const secret = await readSecret({ stdin: io.stdin ?? process.stdin, stderr: io.stderr }, 'Secret to hash: ');
+      io.stdout.write((await hashSecret(secret)) + '\n');
+      return 0;
+    } catch (err) {
+      io.stderr.write(`distill-intel serve: ${(err as Error).message}\n`);
+      return 2;
+    }
   }
 
   let file: ServeConfigFile = {};
   let baseDir = process.cwd();
   const configPath = args.config ?? io.env['DISTILL_INTEL_CONFIG'];
+  const configured = configPath !== undefined && configPath !== '';
   try {
-    if (configPath !== undefined && configPath !== '') {
+    if (configured) {
       file = loadConfig(configPath);
       baseDir = dirname(resolve(configPath));
     }
@@ -243,7 +289,41 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     return 2;
   }
   const roots: readonly ApiRootConfig[] = file.apiRoots ?? DEMO_API_ROOTS;
-  const usingDemo = file.apiRoots === undefined;
+  // The demo campaign goes only where a newcomer expects it: a start with nothing configured, on this machine.
+  const defaultDemoStart = !configured && args.users.length === 0 && isLoopbackHost(host) && storeKind === 'sqlite';
+  const seedDemo = args.demo || (file.seedDemo ?? (file.apiRoots === undefined && defaultDemoStart));
+
+  // TLS files are read before anything is opened: a missing or unreadable file is a configuration mistake.
+  const tls = file.tls;
+  let tlsFiles: { cert: Buffer; key: Buffer; ca?: Buffer } | undefined;
+  try {
+    if (tls !== undefined) {
+      const readTls = (p: string, at: string): Buffer => {
+        const path = resolve(baseDir, p);
+        try {
+          return readFileSync(path);
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException;
+          const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message;
+          throw new ServerConfigError([{ path: at, message: `cannot read ${path}: ${why}` }], configured ? `config file ${configPath}` : 'configuration');
+        }
+      };
+      tlsFiles = {
+        cert: readTls(tls.certFile, '/tls/certFile'),
+        key: readTls(tls.keyFile, '/tls/keyFile'),
+        ...(tls.caFile !== undefined ? { ca: readTls(tls.caFile, '/tls/caFile') } : {}),
+      };
+    }
+  } catch (err) {
+    io.stderr.write(`distill-intel serve: ${(err as Error).message}\n`);
+    return 2;
+  }
+
+  const busy = await portProblem(port, host);
+  if (busy !== undefined) {
+    io.stderr.write(`distill-intel serve: ${busy}. Nothing was written.\n`);
+    return 1;
+  }
 
   let store: Store | undefined;
   let server: TaxiiNodeServer | undefined;
@@ -261,6 +341,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       store = pgStore;
     }
     const stateFile = extras.store === undefined && pgStore === undefined ? stateFileFor(db) : undefined;
+    const stateExisted = stateFile !== undefined && existsSync(stateFile);
     let persisted = pgStore !== undefined ? await loadSharedServerState(pgStore) : loadServerState(stateFile);
 
     const principals: PrincipalConfig[] = [...(file.auth?.principals ?? [])];
@@ -269,8 +350,10 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       principals.push({ name: u.name, passwordHash: await hashSecret(u.password), canRead: ['*'], canWrite: ['*'] });
     }
     let generatedPassword: string | undefined;
+    let adminFromState = false;
     if (principals.length === 0 && file.auth?.anonymous === undefined) {
-      if (persisted.adminPasswordHash === undefined) {
+      principals.push(...statePrincipals(persisted));
+      if (persisted.adminPasswordHash === undefined && principals.length === 0) {
         generatedPassword = randomSecret(18);
         const hash = await hashSecret(generatedPassword);
         if (pgStore !== undefined) {
@@ -279,16 +362,18 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
           if (!claim.created) generatedPassword = undefined;
           persisted = { ...persisted, adminPasswordHash: claim.hash };
         } else {
+          // kept in memory until the server listens (see below)
           persisted = { ...persisted, adminPasswordHash: hash };
-          saveServerState(stateFile, persisted);
         }
+      } else if (persisted.adminPasswordHash !== undefined) {
+        adminFromState = true;
       }
-      principals.push({ name: 'admin', passwordHash: persisted.adminPasswordHash as string, canRead: ['*'], canWrite: ['*'] });
+      if (persisted.adminPasswordHash !== undefined && !principals.some((p) => p.name === 'admin')) {
+        principals.push({ name: 'admin', passwordHash: persisted.adminPasswordHash, canRead: ['*'], canWrite: ['*'] });
+      }
     }
     const auth: AuthConfig = { ...(file.auth ?? {}), principals };
 
-    const tls = file.tls;
-    const readTls = (p: string): Buffer => readFileSync(resolve(baseDir, p));
     store = extras.store ?? pgStore ?? new SqliteStore({ filename: db });
     const logger = args.accessLog && file.accessLog !== false ? jsonLineLogger((line) => io.stdout.write(line)) : silentLogger;
     const options: TaxiiServerOptions = {
@@ -314,20 +399,21 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     server = createTaxiiServer({
       ...options,
       ...(file.timeouts !== undefined ? { timeouts: file.timeouts } : {}),
-      ...(tls !== undefined
+      ...(tls !== undefined && tlsFiles !== undefined
         ? {
             tls: {
-              cert: readTls(tls.certFile),
-              key: readTls(tls.keyFile),
-              ...(tls.caFile !== undefined ? { ca: readTls(tls.caFile) } : {}),
+              ...tlsFiles,
               ...(tls.clientCertificates !== undefined ? { clientCertificates: tls.clientCertificates } : {}),
             },
           }
         : {}),
     });
     await server.handler.core.ready();
+    const listening = await server.listen(port, host);
 
-    if (file.seedDemo ?? usingDemo) {
+    // Listening works: now, and only now, keep what this start created.
+    if (stateFile !== undefined && (!stateExisted || generatedPassword !== undefined)) saveServerState(stateFile, persisted);
+    if (seedDemo) {
       const rootPath = file.defaultApiRoot ?? (roots[0] as ApiRootConfig).path;
       const root = roots.find((r) => r.path === rootPath);
       const target = root?.collections[0];
@@ -341,16 +427,36 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       }
     }
 
-    const listening = await server.listen(port, host);
     const base = (args.publicUrl ?? file.publicUrl)?.replace(/\/+$/, '') ?? listening.url + (file.basePath ?? '');
     const discoveryUrl = `${base}/taxii2/`;
     const where = pgStore !== undefined ? `PostgreSQL ${redactUrl(databaseUrl as string)}` : db;
     io.stderr.write(`distill-intel TAXII 2.1 server listening on ${listening.url}\nDiscovery: ${discoveryUrl}\nDatabase: ${where}\n`);
+    if (tls === undefined && !isLoopbackHost(host)) {
+      io.stderr.write(
+        `WARNING: plain HTTP on ${host}, which is not a loopback address: passwords and API keys cross the network in ` +
+          'clear. Configure "tls" in the config file, or listen on 127.0.0.1 behind a TLS-terminating proxy.\n',
+      );
+    }
+    if (stateFile !== undefined) {
+      const tree = gitWorkTreeOf(stateFile);
+      if (tree !== undefined && !gitIgnores(stateFile)) {
+        io.stderr.write(
+          `WARNING: ${stateFile} holds secret hashes and the cursor key, and sits in the git work tree ${tree} without ` +
+            'being ignored: add it to .gitignore (or keep the database elsewhere) so it is never committed.\n',
+        );
+      }
+    }
     if (generatedPassword !== undefined) {
       io.stderr.write(
         `\nGenerated credentials (shown once; only a scrypt hash is stored in ${pgStore !== undefined ? 'the database' : (stateFile ?? 'memory')}):\n` +
           `  user:     admin\n  password: ${generatedPassword}\n\n`,
       );
+    } else if (adminFromState) {
+      const reset =
+        pgStore !== undefined
+          ? 'give principals in the config file instead (the generated admin is kept in the database)'
+          : `stop the server and run: distill-intel users reset admin --db ${db}`;
+      io.stderr.write(`User "admin" has the password printed on the first start (only its hash is kept). Lost it? ${reset}\n`);
     }
     io.onListening?.({ url: listening.url, discoveryUrl, port: listening.port });
 

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { isStatusConsistent, type Status } from '../protocol/resources.js';
 import { nowMicros, type Micros } from '../protocol/timestamps.js';
@@ -35,6 +36,15 @@ export interface SqliteStoreOptions extends StoreOptions {
 }
 
 const SCHEMA_VERSION = '2';
+
+/**
+ * Creates a new database file readable by its owner only (0600): it holds shared intelligence, often TLP:AMBER.
+ * SQLite gives the -wal and -shm files the database file's permissions. An existing file keeps its mode.
+ */
+function createPrivately(filename: string): void {
+  if (filename === '' || filename === ':memory:' || filename.startsWith('file:')) return;
+  closeSync(openSync(filename, 'a', 0o600));
+}
 
 // Objects keep their exact JSON text (`json`) beside the indexed columns every query needs.
 // `seq` is the rowid: free, increasing, and the keyset tie-breaker. The flags newest_spec/is_first/is_last are
@@ -175,6 +185,7 @@ export class SqliteStore implements Store {
     this.#clock = options.clock ?? nowMicros;
     this.#statusClock = options.statusClock ?? Date.now;
     const Driver = loadSqliteDriver();
+    createPrivately(options.filename);
     const db = new Driver(options.filename);
     this.#db = db;
     db.pragma('journal_mode = WAL');

@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:net';
+import { Readable } from 'node:stream';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { exampleCampaignSeed, runServe, SERVE_HELP } from '../../../src/cli/serve.js';
+import { isLoopbackHost } from '../../../src/cli/serve-checks.js';
 import { verifySecret } from '../../../src/taxii/server/secrets.js';
 import { TAXII, basic, hash } from './fixture.js';
 
@@ -16,7 +19,7 @@ interface Run {
   stop: () => Promise<number>;
 }
 
-function start(argv: string[], extras: Parameters<typeof runServe>[2] = {}): Run {
+function start(argv: string[], extras: Parameters<typeof runServe>[2] = {}, stdin = ''): Run {
   let out = '';
   let err = '';
   const ac = new AbortController();
@@ -28,6 +31,7 @@ function start(argv: string[], extras: Parameters<typeof runServe>[2] = {}): Run
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       env: {},
+      stdin: Readable.from([Buffer.from(stdin)]),
       signal: ac.signal,
       onListening: (info) => resolveReady(info),
     },
@@ -66,12 +70,19 @@ describe('distill-intel serve: arguments', () => {
     expect(r.stdout()).toBe(SERVE_HELP + '\n');
   });
 
-  it('prints a scrypt hash for --hash-secret', async () => {
-    const r = start(['--hash-secret', 's3cret']);
+  it('prints a scrypt hash for --hash-secret of the first line of stdin, never taking the secret as an argument', async () => {
+    const r = start(['--hash-secret'], {}, 's3cret pass\nsecond line\n');
     expect(await r.code).toBe(0);
     const h = r.stdout().trim();
     expect(h.startsWith('scrypt$')).toBe(true);
-    expect(await verifySecret('s3cret', h)).toBe(true);
+    expect(await verifySecret('s3cret pass', h)).toBe(true);
+    const inline = start(['--hash-secret=s3cret']);
+    expect(await inline.code).toBe(2);
+    expect(inline.stderr()).toContain('--hash-secret takes no value');
+    expect(inline.stdout()).toBe('');
+    const empty = start(['--hash-secret'], {}, '\n');
+    expect(await empty.code).toBe(2);
+    expect(empty.stderr()).toContain('the secret is empty');
   });
 
   it.each([
@@ -162,14 +173,16 @@ describe('distill-intel serve: running', () => {
     expect(await r1.stop()).toBe(0);
     expect(r1.stderr()).toContain('Stopped.');
 
-    // Only a hash is stored, readable by the owner only.
+    // Only a hash is stored, readable by the owner only; the database (shared intelligence) too.
     const stateFile = `${db}.server.json`;
     expect(readFileSync(stateFile, 'utf8')).not.toContain(password);
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+    expect(statSync(db).mode & 0o777).toBe(0o600);
 
     const r2 = start(['--db', db, '--port', '0', '--no-access-log']);
     const second = await r2.ready;
     expect(r2.stderr()).not.toContain('password:');
+    expect(r2.stderr()).toContain(`Lost it? stop the server and run: distill-intel users reset admin --db ${db}`);
     expect(r2.stderr()).not.toContain('Seeded');
     const again = await fetch(`${second.url}/api1/collections/demo/objects/?limit=100`, { headers: { accept: TAXII, authorization: basic('admin', password) } });
     // Not seeded twice: the first page is still the first 100 of the same objects.
@@ -239,5 +252,76 @@ describe('distill-intel serve: running', () => {
     expect(res.headers.get('content-type')).toBe(TAXII);
     await agent.close();
     expect(await r.stop()).toBe(0);
+  });
+});
+
+describe('distill-intel serve: first start', () => {
+  let blocker: Server | undefined;
+  afterEach(async () => {
+    if (blocker !== undefined) await new Promise<void>((r) => blocker?.close(() => r()));
+    blocker = undefined;
+  });
+
+  it('writes nothing when the port is taken: no database, no state file, no password; exit 1', async () => {
+    blocker = createServer();
+    const port = await new Promise<number>((r) => blocker?.listen(0, '127.0.0.1', () => r((blocker?.address() as { port: number }).port)));
+    const db = join(dir, 'intel.db');
+    const r = start(['--db', db, '--port', String(port)]);
+    expect(await r.code).toBe(1);
+    expect(r.stderr()).toContain(`cannot listen on 127.0.0.1:${port}: another process is listening on it`);
+    expect(r.stderr()).not.toContain('password');
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(`${db}.server.json`)).toBe(false);
+  });
+
+  it('seeds the demo only on the default demo start or with --demo, never when principals are configured', async () => {
+    const seed = (): object[] => exampleCampaignSeed().slice(0, 3);
+    const withUser = start(['--db', join(dir, 'a.db'), '--port', '0', '--user', 'u:p', '--no-access-log'], { seed });
+    await withUser.ready;
+    expect(withUser.stderr()).not.toContain('Seeded');
+    expect(await withUser.stop()).toBe(0);
+    const asked = start(['--db', join(dir, 'b.db'), '--port', '0', '--user', 'u:p', '--demo', '--no-access-log'], { seed });
+    await asked.ready;
+    expect(asked.stderr()).toContain('Seeded collection "demo" with 3 objects.');
+    expect(await asked.stop()).toBe(0);
+  });
+
+  it('warns when the state file sits in a git work tree that does not ignore it', async () => {
+    execFileSync('git', ['init', '-q', dir]);
+    const r1 = start(['--db', join(dir, 'intel.db'), '--port', '0', '--no-access-log'], { seed: () => [] });
+    await r1.ready;
+    expect(r1.stderr()).toContain(`WARNING: ${join(dir, 'intel.db.server.json')} holds secret hashes`);
+    expect(await r1.stop()).toBe(0);
+    writeFileSync(join(dir, '.gitignore'), '*.server.json\n');
+    const r2 = start(['--db', join(dir, 'intel.db'), '--port', '0', '--no-access-log'], { seed: () => [] });
+    await r2.ready;
+    expect(r2.stderr()).not.toContain('WARNING');
+    expect(await r2.stop()).toBe(0);
+  });
+
+  it('reports a missing TLS file as a configuration error naming it, exit 2, before anything is written', async () => {
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ db: 'intel.db', tls: { certFile: 'absent-cert.pem', keyFile: 'absent-key.pem' } }));
+    const r = start(['--config', file, '--port', '0']);
+    expect(await r.code).toBe(2);
+    expect(r.stderr()).toContain('/tls/certFile');
+    expect(r.stderr()).toContain(`cannot read ${join(dir, 'absent-cert.pem')}: no such file`);
+    expect(existsSync(join(dir, 'intel.db'))).toBe(false);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['10.0.0.5', false],
+    ['intel.example.com', false],
+  ])('%s → %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
   });
 });
