@@ -20,7 +20,9 @@ single objects, bundles, TAXII envelopes, JSON arrays or NDJSON, of any size (on
 Indicators with simple STIX patterns (single comparisons, IN sets and OR chains over ipv4-addr, ipv6-addr,
 domain-name, url, email-addr, file hashes, autonomous-system, ai-service-account and prompt-fingerprint) become one
 row per value. Patterns that cannot be flattened (AND, FOLLOWEDBY, qualifiers, other pattern types) are reported on
-stderr with the reason, never dropped silently.
+stderr with the reason, never dropped silently. Every exported value is checked for its type (IPv4/IPv6 address or
+CIDR, domain name, URL, email address, AS number, hash length and alphabet): defanged values (59.188.12[.]123,
+hxxp://...) and malformed ones are reported (value-defanged, value-malformed) and never exported.
 
 Formats (--to):
   ecs        Elastic ECS threat.indicator documents, NDJSON (with --bulk-index: _bulk request body)
@@ -36,6 +38,9 @@ Options:
   --out <file>             write to a file (made visible only when complete) instead of stdout
   --now <timestamp>        judge valid_until/valid_from against this instant instead of the clock
   --source <name>          set the "source" of every row (default: the creator identity's name, or its id)
+  --refang                 restore defanged values ([.] (.) [dot] -> ".", [:] -> ":", [@] [at] -> "@",
+                           hxxp/hxxps/fxp -> http/https/ftp) and export them if they then check out; row formats
+                           only (sentinel holds back indicators with defanged values either way). Off by default.
   ecs:
   --feed-name <name>       threat.feed.name (default distill-intel)
   --bulk-index <index>     write an Elasticsearch _bulk body for this index: "index" actions for active values,
@@ -91,6 +96,7 @@ function parseConvertArgs(argv: string[]): ConvertArgs {
       out: { type: 'string' },
       now: { type: 'string' },
       source: { type: 'string' },
+      refang: { type: 'boolean', default: false },
       'feed-name': { type: 'string' },
       'bulk-index': { type: 'string' },
       'source-system': { type: 'string' },
@@ -123,6 +129,7 @@ function parseConvertArgs(argv: string[]): ConvertArgs {
     options['now'] = new Date(ms);
   }
   if (v.source !== undefined) options['source'] = v.source;
+  if (v.refang === true) options['refang'] = true;
   if (v['feed-name'] !== undefined) options['feedName'] = v['feed-name'];
   if (v['bulk-index'] !== undefined) options['bulkIndex'] = v['bulk-index'];
   if (v['source-system'] !== undefined) options['sourceSystem'] = v['source-system'];

@@ -42,6 +42,7 @@ Output:
   --bulk-index <index>     ecs: write an Elasticsearch _bulk body for this index
   --source-system <name>   sentinel: sourcesystem
   --columns <c1,c2>        csv: columns
+  --refang                 row formats: restore defanged values before checking them (see "convert --help")
 
 Running:
   --checkpoint <file>      keep the position here (written atomically after each page is written out); a restart
@@ -196,6 +197,7 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
       'bulk-index': { type: 'string' },
       'source-system': { type: 'string' },
       columns: { type: 'string' },
+      refang: { type: 'boolean', default: false },
       checkpoint: { type: 'string' },
       follow: { type: 'boolean', default: false },
       interval: { type: 'string' },
@@ -236,6 +238,7 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   if (v['bulk-index'] !== undefined) converterOptions['bulkIndex'] = v['bulk-index'];
   if (v['source-system'] !== undefined) converterOptions['sourceSystem'] = v['source-system'];
   if (v.columns !== undefined) converterOptions['columns'] = v.columns.split(',').map((c) => c.trim());
+  if (v.refang === true) converterOptions['refang'] = true;
   const queryKey = JSON.stringify({ match, format, limit: limit ?? null });
 
   const checkpointPath = v.checkpoint === undefined ? undefined : resolve(io.cwd, v.checkpoint);

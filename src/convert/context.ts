@@ -28,6 +28,11 @@ export interface ConvertOptions {
   readonly now?: Date;
   /** Overrides the `source` of every row (e.g. the feed or sharing-group name). */
   readonly source?: string;
+  /**
+   * Restore defanged values (`59.188.12[.]123`, `hxxp://`) before checking them, instead of refusing them. Off by
+   * default: a defanged value was written so that nobody acts on it by accident.
+   */
+  readonly refang?: boolean;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface ConvertOptions {
  */
 export class ConvertContext {
   readonly sourceOverride: string | undefined;
+  /** Whether defanged values are restored (see {@link ConvertOptions.refang}). */
+  readonly refang: boolean;
   private readonly fixedNowMs: number | undefined;
   private readonly identities = new Map<string, string>();
   private readonly markings = new Map<string, TlpLabel>();
@@ -44,6 +51,7 @@ export class ConvertContext {
   constructor(options: ConvertOptions = {}) {
     this.fixedNowMs = options.now?.getTime();
     this.sourceOverride = options.source;
+    this.refang = options.refang === true;
   }
 
   /** The instant expiry is judged against: the fixed `now` option, else the clock (read each time, for long runs). */

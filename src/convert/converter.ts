@@ -149,6 +149,10 @@ export class Converter {
         bump(this.summary.skipped, `sentinel-type:${typeof type === 'string' ? type : '(none)'}`);
         return out;
       }
+      if (type === 'indicator' && this.refusesValues(obj, record)) {
+        bump(this.summary.skipped, 'sentinel-invalid-value');
+        return out;
+      }
       const batch = this.batcher.add(obj);
       return batch === undefined ? out : out + this.batchLine(batch);
     }
@@ -168,6 +172,21 @@ export class Converter {
       out += this.renderRow(row, record);
     }
     return out;
+  }
+
+  /**
+   * Sentinel reads the indicator's pattern itself, so a defanged or malformed value cannot be repaired in a row: the
+   * whole indicator is held back and each bad value reported (refanging applies to row formats only).
+   */
+  private refusesValues(obj: Record<string, unknown>, record: number | undefined): boolean {
+    const bad = flatten(obj, new ConvertContext({ now: new Date(this.context.nowMs) })).issues.filter(
+      (i) => i.code === 'value-defanged' || i.code === 'value-malformed',
+    );
+    for (const issue of bad) {
+      this.summary.issues++;
+      this.options.onIssue?.(record === undefined ? issue : { ...issue, record });
+    }
+    return bad.length > 0;
   }
 
   /** Text that ends the output: the last partial Sentinel batch, or a CSV header when nothing was written. */

@@ -12,6 +12,7 @@ import { printObjectPath, printPattern } from '../pattern/print.js';
 import { ConvertContext } from './context.js';
 import type { ConvertOptions } from './context.js';
 import type { FlattenIssue, FlattenResult, IndicatorRow, RowStatus } from './row.js';
+import { checkValue } from './value-checks.js';
 
 /**
  * Turns an indicator's STIX pattern into rows of single observable values.
@@ -155,7 +156,14 @@ export function flatten(indicator: unknown, context: ConvertContext | ConvertOpt
   return finish(obj, id, ctx, observables, issues);
 }
 
-function finish(obj: Record<string, unknown>, id: string, ctx: ConvertContext, observables: Observable[], issues: FlattenIssue[]): FlattenResult {
+function finish(obj: Record<string, unknown>, id: string, ctx: ConvertContext, found: Observable[], issues: FlattenIssue[]): FlattenResult {
+  // Only values that are what their type says are exported; the rest are reported with the reason.
+  const observables: Observable[] = [];
+  for (const o of found) {
+    const check = checkValue(o.type, o.property, o.value, o.hashAlgo, ctx.refang);
+    if (check.ok) observables.push(check.value === o.value ? o : { ...o, value: check.value });
+    else issues.push({ code: check.problem.code, stix_id: id, message: check.problem.reason });
+  }
   if (observables.length === 0) return { rows: [], issues };
   const base = indicatorContext(obj, id, ctx);
   const rows = observables.map((o): IndicatorRow => {

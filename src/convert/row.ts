@@ -61,7 +61,9 @@ export type FlattenIssueCode =
   | 'comparison-and'
   | 'operator'
   | 'unsupported-path'
-  | 'value-kind';
+  | 'value-kind'
+  | 'value-defanged'
+  | 'value-malformed';
 
 /** A pattern, or a part of one, that could not be flattened. */
 export interface FlattenIssue {

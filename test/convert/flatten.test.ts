@@ -50,8 +50,8 @@ describe('flatten: what becomes a row', () => {
   it('lower-cases domain names, IPv6 addresses and hex hashes, which compare case-insensitively', () => {
     expect(values("[domain-name:value = 'Relay.Example.COM']")).toEqual([{ type: 'domain-name', property: 'value', value: 'relay.example.com' }]);
     expect(values("[ipv6-addr:value = '2001:DB8::1']")).toEqual([{ type: 'ipv6-addr', property: 'value', value: '2001:db8::1' }]);
-    expect(values("[file:hashes.'SHA-256' = 'ABCDEF0123']")).toEqual([
-      { type: 'file', property: 'hashes.SHA-256', value: 'abcdef0123', hash_algo: 'SHA-256' },
+    expect(values("[file:hashes.'SHA-256' = 'ABCDEF0123ABCDEF0123ABCDEF0123ABCDEF0123ABCDEF0123ABCDEF0123ABCD']")).toEqual([
+      { type: 'file', property: 'hashes.SHA-256', value: 'abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd', hash_algo: 'SHA-256' },
     ]);
     expect(values('[file:hashes.MD5 = \'D41D8CD98F00B204E9800998ECF8427E\']')).toEqual([
       { type: 'file', property: 'hashes.MD5', value: 'd41d8cd98f00b204e9800998ecf8427e', hash_algo: 'MD5' },

@@ -433,7 +433,7 @@ describe('CSV renderer', () => {
       });
     expect(text).toBe('value,name,description\r\na.example.com,"\'=HYPERLINK(""https://evil.example"")","line one\nsays ""hi"", twice"\r\n');
     const raw = new Converter({ to: 'csv', columns: ['name'], guardFormulas: false, header: false, now: NOW });
-    expect(raw.write({ type: 'indicator', id: 'indicator--x', name: '@SUM(1)', pattern: "[url:value = 'u']", pattern_type: 'stix' })).toBe('@SUM(1)\r\n');
+    expect(raw.write({ type: 'indicator', id: 'indicator--x', name: '@SUM(1)', pattern: "[url:value = 'https://u.example/']", pattern_type: 'stix' })).toBe('@SUM(1)\r\n');
   });
 
   it('refuses unknown columns', () => {
