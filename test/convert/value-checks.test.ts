@@ -97,7 +97,7 @@ const BAD = ['59.188.12[.]123', 'hxxp://evil.example/payload', 'relay[.]example.
 
 function convert(to: 'ecs' | 'values' | 'csv' | 'splunk' | 'rows' | 'sentinel', extra: Record<string, unknown> = {}): { text: string; issues: Array<{ code: string; message: string }> } {
   const issues: Array<{ code: string; message: string }> = [];
-  const c = new Converter({ to, now: new Date('2026-02-01T00:00:00Z'), onIssue: (i) => issues.push(i), ...(to === 'values' ? { lists: ['all'] } : {}), ...extra } as never);
+  const c = new Converter({ to, now: new Date('2026-02-01T00:00:00Z'), onIssue: (i: { code: string; message: string }) => issues.push(i), ...(to === 'values' ? { lists: ['all'] } : {}), ...extra } as never);
   let text = c.begin();
   for (const o of FEED) text += c.write(structuredClone(o));
   return { text: text + c.end(), issues };
