@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { INDICATOR as ID, LAB_A, LAB_B, LAB_W, labAIndicator } from '../security/producer-fixtures.js';
 import { hash } from '../taxii/server/fixture.js';
 import { ensureBuilt, runBuilt } from './built-cli.js';
 
@@ -14,26 +15,6 @@ import { ensureBuilt, runBuilt } from './built-cli.js';
  */
 
 const MAIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist/cli/main.js');
-const LAB_A = 'identity--0c7b5b88-8ff7-4a4d-aa9d-00000000000a';
-const LAB_B = 'identity--0c7b5b88-8ff7-4a4d-aa9d-00000000000b';
-const LAB_W = 'identity--0c7b5b88-8ff7-4a4d-aa9d-0000000000ff';
-const ID = 'indicator--abababab-abab-4bab-8bab-abababababab';
-
-function indicator(modified: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: ID,
-    created: '2026-01-01T00:00:00.000Z',
-    modified,
-    created_by_ref: LAB_A,
-    name: 'Distillation proxy exit node',
-    pattern: "[ipv4-addr:value = '198.51.100.3']",
-    pattern_type: 'stix',
-    valid_from: '2026-01-01T00:00:00.000Z',
-    ...extra,
-  };
-}
 
 let dir: string;
 let server: ChildProcess | undefined;
@@ -94,16 +75,16 @@ async function push(user: string, objects: unknown[]): Promise<{ code: number | 
 
 describe('distill-intel serve (built) keeps producers apart', () => {
   it('takes the producer’s objects and refuses a member’s shadowing, un-revoking and squatting', async () => {
-    expect((await push('lab-a:a-pass', [indicator('2026-01-01T00:00:00.000Z')])).code).toBe(0);
+    expect((await push('lab-a:a-pass', [labAIndicator('2026-01-01T00:00:00.000Z')])).code).toBe(0);
 
     const shadow = await push('writer-w:w-pass', [
-      indicator('9999-12-31T23:59:59.999Z', { created: '2026-02-01T00:00:00.000Z', created_by_ref: LAB_B, name: 'POISONED' }),
+      labAIndicator('9999-12-31T23:59:59.999Z', { created: '2026-02-01T00:00:00.000Z', created_by_ref: LAB_B, name: 'POISONED' }),
     ]);
     expect(shadow.code).toBe(1);
     expect(shadow.stdout).toContain(`failed ${ID} 9999-12-31T23:59:59.999Z: objects/0: producer-not-bound: created_by_ref ${LAB_B}`);
 
-    expect((await push('lab-a:a-pass', [indicator('2026-03-01T00:00:00.000Z', { revoked: true })])).code).toBe(0);
-    const unrevoke = await push('lab-a:a-pass', [indicator('2026-04-01T00:00:00.000Z', { revoked: false })]);
+    expect((await push('lab-a:a-pass', [labAIndicator('2026-03-01T00:00:00.000Z', { revoked: true })])).code).toBe(0);
+    const unrevoke = await push('lab-a:a-pass', [labAIndicator('2026-04-01T00:00:00.000Z', { revoked: false })]);
     expect(unrevoke.code).toBe(1);
     expect(unrevoke.stdout).toContain(`failed ${ID} 2026-04-01T00:00:00.000Z: objects/0: version-after-revoked: `);
 

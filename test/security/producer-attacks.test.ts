@@ -6,6 +6,7 @@ import { runServe } from '../../src/cli/serve.js';
 import { MemoryStore } from '../../src/taxii/store/memory.js';
 import { startPgCluster, type PgCluster } from '../store/pg-cluster.js';
 import { basic, hash, TAXII } from '../taxii/server/fixture.js';
+import { INDICATOR, IPV4_ID, LAB_A, LAB_B, LAB_W, labAIndicator } from './producer-fixtures.js';
 
 /**
  * The three attacks of the producer-integrity audit, run over HTTP against `distill-intel serve` started from a
@@ -17,17 +18,11 @@ import { basic, hash, TAXII } from '../taxii/server/fixture.js';
  * Each must fail as a per-object failure, and readers must keep getting the producer's object.
  */
 
-const LAB_A = 'identity--0c7b5b88-8ff7-4a4d-aa9d-00000000000a';
-const LAB_B = 'identity--0c7b5b88-8ff7-4a4d-aa9d-00000000000b';
-const LAB_W = 'identity--0c7b5b88-8ff7-4a4d-aa9d-0000000000ff';
 const SHARED = '9a1c0f43-6f55-4a43-9b43-6e2d1a0c7f01';
 const OPEN = '9a1c0f43-6f55-4a43-9b43-6e2d1a0c7f02';
 const PW = { a: 'lab-a-password', w: 'writer-w-password' };
 const AS_A = basic('lab-a', PW.a);
 const AS_W = basic('writer-w', PW.w);
-const INDICATOR = 'indicator--abababab-abab-4bab-8bab-abababababab';
-// §2.9 deterministic id of {"value":"198.51.100.3"} (worked out in test/taxii/server/write-policy.test.ts).
-const IPV4_ID = 'ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4';
 
 function configFile(dir: string): string {
   const file = join(dir, 'hub.json');
@@ -87,23 +82,6 @@ async function serve(argv: string[], extras: Parameters<typeof runServe>[2] = {}
   };
 }
 
-function indicator(modified: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: INDICATOR,
-    created: '2026-01-01T00:00:00.000Z',
-    modified,
-    created_by_ref: LAB_A,
-    name: 'Distillation proxy exit node',
-    indicator_types: ['malicious-activity'],
-    pattern: "[ipv4-addr:value = '198.51.100.3']",
-    pattern_type: 'stix',
-    valid_from: '2026-01-01T00:00:00.000Z',
-    ...extra,
-  };
-}
-
 async function post(base: string, coll: string, auth: string, objects: unknown[]): Promise<{ success: number; failures: string[] }> {
   const res = await fetch(`${base}/hub/collections/${coll}/objects/`, {
     method: 'POST',
@@ -138,9 +116,9 @@ function attacks(storeName: string, start: (config: string) => Promise<Served>):
 
     for (const coll of ['shared', 'open']) {
       it(`shadowing by a far-future version fails (${coll})`, async () => {
-        const genuine = indicator('2026-01-01T00:00:00.000Z');
+        const genuine = labAIndicator('2026-01-01T00:00:00.000Z');
         expect((await post(server.base, coll, AS_A, [genuine])).success).toBe(1);
-        const shadow = indicator('9999-12-31T23:59:59.999Z', { created: '2026-02-01T00:00:00.000Z', created_by_ref: LAB_B, name: 'POISONED' });
+        const shadow = labAIndicator('9999-12-31T23:59:59.999Z', { created: '2026-02-01T00:00:00.000Z', created_by_ref: LAB_B, name: 'POISONED' });
         const r = await post(server.base, coll, AS_W, [shadow]);
         expect(r.success).toBe(0);
         // where producers are required, the policy refuses a created_by_ref W is not bound to; elsewhere the store
@@ -150,7 +128,7 @@ function attacks(storeName: string, start: (config: string) => Promise<Served>):
         const own = await post(server.base, coll, AS_W, [{ ...shadow, created: genuine['created'], created_by_ref: LAB_W }]);
         expect(own.failures).toEqual([expect.stringMatching(NEUTRAL)]);
         // spoofing A's created_by_ref is what only the producer binding stops
-        const spoof = indicator('9999-12-31T23:59:59.999Z', { name: 'POISONED' });
+        const spoof = labAIndicator('9999-12-31T23:59:59.999Z', { name: 'POISONED' });
         const spoofed = await post(server.base, coll, AS_W, [spoof]);
         if (coll === 'shared') expect(spoofed.failures).toEqual([expect.stringMatching(/producer-not-bound/)]);
         else {
@@ -164,18 +142,18 @@ function attacks(storeName: string, start: (config: string) => Promise<Served>):
           expect(del.status).toBe(200);
         }
         // A can still publish its next version, and readers get it
-        const next = indicator('2026-03-01T00:00:00.000Z', { name: 'v2' });
+        const next = labAIndicator('2026-03-01T00:00:00.000Z', { name: 'v2' });
         expect((await post(server.base, coll, AS_A, [next])).success).toBe(1);
         expect(await latest(server.base, coll, INDICATOR)).toEqual([next]);
         // a reader is told exactly what was wrong
-        const mine = await post(server.base, coll, AS_A, [indicator('2026-04-01T00:00:00.000Z', { created: '2025-01-01T00:00:00.000Z' })]);
+        const mine = await post(server.base, coll, AS_A, [labAIndicator('2026-04-01T00:00:00.000Z', { created: '2025-01-01T00:00:00.000Z' })]);
         expect(mine.failures).toEqual([expect.stringMatching(/^objects\/0: version-created-changed: created is 2025-01-01T00:00:00.000Z but the versions held were created 2026-01-01T00:00:00.000Z/)]);
       });
 
       it(`un-revoking fails (${coll})`, async () => {
-        const revoked = indicator('2026-05-01T00:00:00.000Z', { revoked: true });
+        const revoked = labAIndicator('2026-05-01T00:00:00.000Z', { revoked: true });
         expect((await post(server.base, coll, AS_A, [revoked])).success).toBe(1);
-        const unrevoke = indicator('2026-06-01T00:00:00.000Z', { revoked: false });
+        const unrevoke = labAIndicator('2026-06-01T00:00:00.000Z', { revoked: false });
         const byW = await post(server.base, coll, AS_W, [unrevoke]);
         expect(byW.failures).toEqual([coll === 'shared' ? expect.stringMatching(/producer-not-bound/) : expect.stringMatching(NEUTRAL)]);
         // not even the producer may take a revocation back
@@ -194,7 +172,7 @@ function attacks(storeName: string, start: (config: string) => Promise<Served>):
     }
 
     it('tells a write-only member nothing about what is held, and a reader everything', async () => {
-      const held = indicator('2026-01-01T00:00:00.000Z', { id: 'indicator--cdcdcdcd-cdcd-4dcd-8dcd-cdcdcdcdcdcd' });
+      const held = labAIndicator('2026-01-01T00:00:00.000Z', { id: 'indicator--cdcdcdcd-cdcd-4dcd-8dcd-cdcdcdcdcdcd' });
       await post(server.base, 'open', AS_A, [held]);
       const changed = { ...held, name: 'changed without a new modified' };
       expect((await post(server.base, 'open', AS_W, [changed])).failures).toEqual([expect.stringMatching(NEUTRAL)]);
