@@ -82,6 +82,13 @@ const COMMANDS: Record<string, Command> = {
       return { help: m.MATCH_HELP, run: (argv, io) => m.runMatch(argv, io) };
     },
   },
+  report: {
+    summary: 'corroboration on a hub: distinct labs that sighted each shared object, counts, raised confidence',
+    load: async () => {
+      const m = await import('./report.js');
+      return { help: m.REPORT_HELP, run: (argv, io) => m.runReport(argv, io) };
+    },
+  },
   migrate: {
     summary: 'create or upgrade the PostgreSQL schema of a TAXII server database',
     load: async () => {

@@ -21,3 +21,6 @@ export { matchReport } from './report.js';
 export type { MatchReport, ReportInput, ReportMatch } from './report.js';
 export { matchTelemetry } from './match-telemetry.js';
 export type { MatchTelemetryOptions, MatchTelemetryResult } from './match-telemetry.js';
+export { corroboration } from './corroboration.js';
+export type { CorroborationOptions, CorroborationReport, CorroborationRow } from './corroboration.js';
+export { corroborationHtml, corroborationMarkdown, escapeHtml, escapeMarkdownCell } from './corroboration-format.js';

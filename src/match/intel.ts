@@ -6,6 +6,8 @@ import type { Diagnostic } from '../stix/diagnostic.js';
 import { validateObjectInto } from '../stix/validate.js';
 import type { PeerFingerprint } from './fingerprint-index.js';
 import type { KeyRing } from './key-ring.js';
+import { eachRelationship, isJsonObject, keepLatest, objectsOf } from './stix-input.js';
+import type { StixJsonObject } from './stix-input.js';
 
 /**
  * What can be matched in a peer's package. A peer's bundle is hostile until shown otherwise: every object is
@@ -80,22 +82,14 @@ export class IntelLimitError extends DistillIntelError {
   }
 }
 
-type Obj = Readonly<Record<string, unknown>>;
-
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+type Obj = StixJsonObject;
+const isObj = isJsonObject;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 const SCO_TYPES = new Set(['ipv4-addr', 'ipv6-addr', 'domain-name', 'autonomous-system', 'ai-service-account', 'prompt-fingerprint']);
 // Preference among the SDOs an SCO is related to, for its sightings: the most specific first.
 const TARGET_RANK: Readonly<Record<string, number>> = { indicator: 0, infrastructure: 1, campaign: 2, 'intrusion-set': 3 };
-
-/** Objects of a bundle, an array, a TAXII envelope, or several of these. */
-function objectsOf(input: unknown): unknown[] {
-  if (Array.isArray(input)) return input.flatMap((x) => (Array.isArray(x) || (isObj(x) && Array.isArray(x['objects'])) ? objectsOf(x) : [x]));
-  if (isObj(input) && Array.isArray(input['objects'])) return input['objects'] as unknown[];
-  return [input];
-}
 
 /** The pattern that matches a bare observable, or undefined when the lab cannot match it. */
 function observablePattern(o: Obj, options: ReadIntelOptions, missing: Set<string>): string | undefined {
@@ -159,8 +153,7 @@ export function readIntel(input: unknown, options: ReadIntelOptions = {}): Intel
       setAside.push({ id, reason: error === undefined ? 'not a JSON object' : `${error.code}${error.path === '' ? '' : ` at ${error.path}`}: ${error.message}` });
       return;
     }
-    const prev = latest.get(id);
-    if (prev === undefined || String(o['modified'] ?? '') > String(prev['modified'] ?? '')) latest.set(id, o);
+    keepLatest(latest, id, o);
   });
 
   // Links between objects: relationships (both directions) and indicators naming an SCO's values in their pattern.
@@ -170,15 +163,10 @@ export function readIntel(input: unknown, options: ReadIntelOptions = {}): Intel
     if (s === undefined) related.set(a, (s = new Set()));
     s.add(b);
   };
-  for (const o of latest.values()) {
-    if (o['type'] !== 'relationship' || o['revoked'] === true) continue;
-    const s = str(o['source_ref']);
-    const t = str(o['target_ref']);
-    if (s !== undefined && t !== undefined) {
-      link(s, t);
-      link(t, s);
-    }
-  }
+  eachRelationship(latest.values(), (s, t) => {
+    link(s, t);
+    link(t, s);
+  });
   const typeOf = (id: string) => id.slice(0, id.indexOf('--'));
   const campaignsOf = (id: string): string[] => {
     const out = new Set<string>();

@@ -80,5 +80,23 @@ describe('distill-intel match against a TAXII server', () => {
     const client = new TaxiiClient({ url: server.apiRoot, auth: { type: 'basic', username: USER, password: PASSWORD } });
     const held = await client.collection('demo').objects({ match: { type: 'sighting' } }).toArray();
     expect(held.map((o) => (o as unknown as Record<string, unknown>)['sighting_of_ref'])).toEqual([hydra.indicators[0]!.id]);
+
+    // The hub's view: Lab A's indicator and campaign are corroborated by one independent lab.
+    const rep = await runCli(['report', '--url', server.apiRoot, '--collection', 'demo', ...auth, '--format', 'json'], '', dir);
+    expect(rep.code).toBe(0);
+    const rows = (JSON.parse(rep.stdout) as { rows: Array<{ object: string; independentLabs: string[]; confidence: number }>; labNames: Record<string, string> });
+    const ind = rows.rows.find((x) => x.object === hydra.indicators[0]!.id)!;
+    expect(ind.independentLabs.map((l) => rows.labNames[l])).toEqual(['Lab B']);
+    expect(ind.confidence).toBe(75);
+    expect(rows.rows.find((x) => x.object === hydra.campaign.id)!.independentLabs).toEqual(ind.independentLabs);
+  }, 60_000);
+});
+
+describe('distill-intel report (built CLI)', () => {
+  it('renders the corroboration of files as an HTML table', async () => {
+    const r = await runBuilt(['report', '--format', 'html', 'lab-a.json', 'SIGHTINGS.json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('<td>Relay R-12 egress and relay domain');
+    expect(r.stdout).toMatch(/<td>1: Lab B<\/td>/);
   }, 60_000);
 });
