@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Running } from './harness.js';
-import { AS, build, identity, OPEN, raw, send, snapshot, startServer, TAXII } from './harness.js';
+import { AS, build, identity, isErrorResource, OPEN, raw, send, snapshot, startServer, TAXII } from './harness.js';
 
 /*
  * Slow and never-ending clients (issue 6). With `timeouts: { headersMs: 1000, requestMs: 2000 }` the server must drop
@@ -28,6 +28,14 @@ describe('slow and unfinished requests are cut by the configured timeouts', () =
     expect([0, 408]).toContain(r.status);
     expect(r.elapsedMs).toBeLessThan(8_000);
     expect(await snapshot(s.store)).toBe(before);
+  }, 20_000);
+
+  it('answers a request whose headers never finish with 408 in TAXII form (issue 15 §3)', async () => {
+    const r = await raw(s.port, [`GET ${OBJECTS} HTTP/1.1\r\nHost: x\r\n`], { keepOpen: true, timeoutMs: 15_000 });
+    expect(r.status).toBe(408);
+    expect(r.headers['content-type']).toBe(TAXII);
+    expect(isErrorResource(r.body, 408)).toBe(true);
+    expect((JSON.parse(r.body) as { error_code: string }).error_code).toBe('request-timeout');
   }, 20_000);
 
   it('a slow body (16 bytes every 400 ms) is dropped and nothing is stored', async () => {

@@ -2,6 +2,8 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { TAXII_MEDIA_TYPE } from '../protocol/media-types.js';
 import type { TLSSocket } from 'node:tls';
 import type { ClientCertificateInfo } from './auth.js';
 import type { TaxiiServerOptions } from './config.js';
@@ -82,6 +84,34 @@ export function toNodeListener(handler: TaxiiHandler): NodeListener {
       },
     );
   };
+}
+
+/** Node's parser and timeout errors, as the HTTP status and TAXII error code they are answered with. */
+function clientErrorStatus(code: string | undefined): { status: number; title: string; errorCode: string; description: string } {
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { status: 431, title: 'Request Header Fields Too Large', errorCode: 'headers-too-large', description: 'the request headers exceed the size this server accepts' };
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { status: 408, title: 'Request Timeout', errorCode: 'request-timeout', description: 'the request was not received in time' };
+  }
+  return { status: 400, title: 'Bad Request', errorCode: 'bad-request', description: 'the request is not well-formed HTTP/1.1' };
+}
+
+/**
+ * Answers errors Node detects before any handler runs (oversized headers, bad framing, timeouts) with a TAXII error
+ * resource and the TAXII media type (§3.1), instead of Node's bodiless default, then closes the connection.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, title, errorCode, description } = clientErrorStatus(err.code);
+  const body = JSON.stringify({ title, description, error_code: errorCode, http_status: String(status) });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: ${TAXII_MEDIA_TYPE}\r\ncache-control: no-store\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** TLS settings of {@link createTaxiiServer}; PEM strings or buffers as node:tls takes them. */
@@ -174,6 +204,7 @@ export function createTaxiiServer(options: CreateTaxiiServerOptions): TaxiiNodeS
   } else {
     server = createHttpServer(http, listener);
   }
+  server.on('clientError', answerClientError);
   // Keep-alive sockets outliving a benchmark or a test would hold the process open.
   server.keepAliveTimeout = timeouts.keepAliveMs;
   const scheme = tls !== undefined ? 'https' : 'http';

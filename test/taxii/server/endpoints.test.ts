@@ -245,13 +245,34 @@ describe('collections (§5.1, §5.2)', () => {
 });
 
 describe('objects, manifest, object, versions (§5.3-§5.8)', () => {
-  it('gives an empty envelope {} without date headers for an empty collection', async () => {
+  it('gives an empty envelope {} for an empty collection, with date headers at the epoch (§3.2: on every 2xx)', async () => {
     const res = await call(makeHandler(), '/api1/collections/rw/objects/', { auth: AS.alice });
     expect(res.status).toBe(200);
     expectTaxiiType(res);
-    expect(res.headers.get('x-taxii-date-added-first')).toBeNull();
+    expect(res.headers.get('x-taxii-date-added-first')).toBe('1970-01-01T00:00:00.000000Z');
+    expect(res.headers.get('x-taxii-date-added-last')).toBe('1970-01-01T00:00:00.000000Z');
     expect(await res.text()).toBe('{}');
     expect(await (await call(makeHandler(), '/api1/collections/rw/manifest/', { auth: AS.alice })).text()).toBe('{}');
+  });
+
+  it('sends date headers on empty pages: the request\'s added_after, or the cursor position after it (§3.2)', async () => {
+    const h = makeHandler();
+    const a = indicator();
+    await post(h, '/api1/collections/rw/objects/', [a]);
+    const after = '2031-01-02T03:04:05.678901Z';
+    for (const path of ['objects/', 'manifest/', `objects/${String(a['id'])}/`, `objects/${String(a['id'])}/versions/`]) {
+      const res = await call(h, `/api1/collections/rw/${path}?added_after=${after}`, { auth: AS.alice });
+      expect([path, res.status, res.headers.get('x-taxii-date-added-first'), res.headers.get('x-taxii-date-added-last')]).toEqual([path, 200, after, after]);
+    }
+    // A page that follows next and finds nothing new stands at the last row delivered.
+    const b = indicator();
+    await post(h, '/api1/collections/rw/objects/', [b]);
+    const first = await call(h, '/api1/collections/rw/objects/?limit=1', { auth: AS.alice });
+    const { next } = (await bodyOf(first)) as { next: string };
+    await call(h, `/api1/collections/rw/objects/${String(b['id'])}/`, { auth: AS.admin, method: 'DELETE' });
+    const empty = await call(h, `/api1/collections/rw/objects/?limit=1&next=${encodeURIComponent(next)}`, { auth: AS.alice });
+    expect(await empty.text()).toBe('{}');
+    expect(empty.headers.get('x-taxii-date-added-last')).toBe(first.headers.get('x-taxii-date-added-last'));
   });
 
   it('serves objects in date_added order with microsecond X-TAXII-Date-Added headers', async () => {
@@ -429,5 +450,8 @@ describe('delete (§5.7)', () => {
     expect((await call(h, url + '?match[version]=first', { auth: AS.alice, method: 'DELETE' })).status).toBe(200);
     expect(await bodyOf(await call(h, url + 'versions/', { auth: AS.alice }))).toEqual({ versions: ['2026-04-02T00:00:00.000Z'] });
     await expectError(await call(h, url + '?match[version]=bogus', { auth: AS.alice, method: 'DELETE' }), 400);
+    // §5.7: a GET of the deleted version is a 404 (it answered 200 {} before), the other version is still served.
+    await expectError(await call(h, url + '?match[version]=2026-04-01T00:00:00.000Z', { auth: AS.alice }), 404);
+    expect(await bodyOf(await call(h, url + '?match[version]=2026-04-02T00:00:00.000Z', { auth: AS.alice }))).toEqual({ objects: [v2] });
   });
 });

@@ -7,6 +7,7 @@ import { nextCursor, resolvePageRequest } from '../../protocol/paging.js';
 import type { PageRequest } from '../../protocol/paging.js';
 import { serializeEnvelope } from '../../protocol/resources.js';
 import { formatTaxiiTimestamp } from '../../protocol/timestamps.js';
+import type { Micros } from '../../protocol/timestamps.js';
 import type { CollectionRef, ManifestRow, ObjectQuery } from '../../store/store.js';
 import type { TaxiiResponse } from '../exchange.js';
 import type { CollectionContext } from '../state.js';
@@ -84,10 +85,22 @@ async function cached(ctx: CollectionContext, kind: EndpointKind, render: (p: Pr
   return cache.set(key, await render(prepare(ctx, kind)));
 }
 
-function pageHeaders(rows: readonly ManifestRow[]): Record<string, string> | undefined {
+/** The `date_added` origin, for an empty first page of a query without `added_after`. */
+const EPOCH: Micros = 0;
+
+/**
+ * `X-TAXII-Date-Added-First`/`-Last` (§3.2), sent on every 2xx of these endpoints. A page with rows gives its first
+ * and last `date_added`. An empty page gives where the poller stands: the later of the request's `added_after` and
+ * its cursor position (or the epoch on a first page without `added_after`). A poller that keeps `-Last` as its next
+ * `added_after` (Elastic, OpenCTI) then asks again from the same place instead of falling back to its initial
+ * look-back and fetching everything again.
+ */
+function pageHeaders(p: Prepared, rows: readonly ManifestRow[]): Record<string, string> {
   const first = rows[0];
   const last = rows[rows.length - 1];
-  return first === undefined || last === undefined ? undefined : dateAddedHeaders(first.dateAdded, last.dateAdded);
+  if (first !== undefined && last !== undefined) return dateAddedHeaders(first.dateAdded, last.dateAdded);
+  const stand = Math.max(p.page.filters.addedAfter ?? EPOCH, p.page.after?.dateAdded ?? EPOCH);
+  return dateAddedHeaders(stand, stand);
 }
 
 function cursorFor(ctx: CollectionContext, p: Prepared, rows: readonly ManifestRow[], more: boolean): string | undefined {
@@ -96,7 +109,7 @@ function cursorFor(ctx: CollectionContext, p: Prepared, rows: readonly ManifestR
   return nextCursor(ctx.state.cursorSecret, p.scope, p.page.filters, { dateAdded: last.dateAdded, seq: last.seq });
 }
 
-/** An object endpoint with nothing to show: 404 when the object does not exist at all in the collection (§5.6). */
+/** An object endpoint with nothing to show: 404 when the object does not exist at all in the collection (§5.6, §5.8). */
 async function assertObjectExists(ctx: CollectionContext, p: Prepared): Promise<void> {
   const id = ctx.match.objectId as string;
   if (p.page.after === undefined && !(await ctx.state.store.hasObject(p.target, id))) throw notFound('the object');
@@ -106,10 +119,15 @@ async function assertObjectExists(ctx: CollectionContext, p: Prepared): Promise<
 export async function getObjects(ctx: CollectionContext, kind: 'objects' | 'object'): Promise<TaxiiResponse> {
   return cached(ctx, kind, async (p) => {
     const { rows, more } = await ctx.state.store.queryObjects(p.target, p.query, p.limit);
-    if (rows.length === 0 && kind === 'object') await assertObjectExists(ctx, p);
+    if (rows.length === 0 && kind === 'object' && p.page.after === undefined) {
+      // GET of versions the collection does not hold (never did, or deleted: §5.7) is a 404; "nothing added after
+      // T" of an object that exists is an empty page, and a later page of a cursor may be empty too.
+      if (p.page.filters.addedAfter === undefined) throw notFound('the object (or the requested versions of it)');
+      await assertObjectExists(ctx, p);
+    }
     const texts = new Array<string>(rows.length);
     for (let i = 0; i < rows.length; i++) texts[i] = (rows[i] as { json: string }).json;
-    return jsonText(200, serializeEnvelope(texts, more, cursorFor(ctx, p, rows, more)), pageHeaders(rows));
+    return jsonText(200, serializeEnvelope(texts, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows));
   });
 }
 
@@ -127,7 +145,7 @@ export async function getManifest(ctx: CollectionContext): Promise<TaxiiResponse
     const records = rows.map((r) =>
       JSON.stringify({ id: r.id, date_added: formatTaxiiTimestamp(r.dateAdded), version: r.version, media_type: stixMediaType(r.specVersion) }),
     );
-    return jsonText(200, pagedBody('objects', records, more, cursorFor(ctx, p, rows, more)), pageHeaders(rows));
+    return jsonText(200, pagedBody('objects', records, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows));
   });
 }
 
@@ -137,6 +155,6 @@ export async function getVersions(ctx: CollectionContext): Promise<TaxiiResponse
     const { rows, more } = await ctx.state.store.queryManifest(p.target, p.query, p.limit);
     if (rows.length === 0) await assertObjectExists(ctx, p);
     const versions = rows.map((r) => JSON.stringify(r.version));
-    return jsonText(200, pagedBody('versions', versions, more, cursorFor(ctx, p, rows, more)), pageHeaders(rows));
+    return jsonText(200, pagedBody('versions', versions, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows));
   });
 }
