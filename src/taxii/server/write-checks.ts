@@ -1,4 +1,6 @@
+import { canonicalJson } from '../../stix/canonical-json.js';
 import { deterministicScoId, idContributingProperties, parseIdentifier } from '../../stix/ids.js';
+import { TLP1, TLP2, TLP2_EXTENSION_DEFINITION } from '../../stix/markings.js';
 import { kindOf } from '../../stix/rules/object-kinds.js';
 import { ACCEPT, refuse } from './write-policy.js';
 import type { WriteCheck, WriteSubject, WriteVerdict } from './write-policy.js';
@@ -37,13 +39,28 @@ export const deterministicScoIdCheck: WriteCheck = {
 };
 
 /**
+ * Objects the STIX and TLP specifications publish themselves (the TLP 1.0 and 2.0 marking definitions and the TLP 2.0
+ * extension definition), by canonical form: every lab marks its objects with them, and nobody can be bound to their
+ * creator, so they pass the producer check exactly as published and only so.
+ */
+const PUBLISHED = new Set<string | undefined>(
+  [...Object.values(TLP1), ...Object.values(TLP2), TLP2_EXTENSION_DEFINITION].map((o) => canonicalJson(o)),
+);
+
+function isPublishedDefinition(object: Readonly<Record<string, unknown>>): boolean {
+  const type = object['type'];
+  return (type === 'marking-definition' || type === 'extension-definition') && PUBLISHED.has(canonicalJson(object));
+}
+
+/**
  * `requireProducer`: the object's `created_by_ref` must be an identity the writer is bound to or relays for.
- * Objects without `created_by_ref` follow the collection's `unattributed` policy (SCOs have no such property).
+ * Objects without `created_by_ref` follow the collection's `unattributed` policy (SCOs have no such property); the
+ * published TLP definitions always pass.
  */
 export const producerCheck: WriteCheck = {
   name: 'producer',
   check({ object, principal, policy }: WriteSubject): WriteVerdict {
-    if (!policy.requireProducer) return ACCEPT;
+    if (!policy.requireProducer || isPublishedDefinition(object)) return ACCEPT;
     const creator = object['created_by_ref'];
     const who = principal.anonymous ? 'an anonymous writer' : `principal "${principal.name}"`;
     if (typeof creator !== 'string') {

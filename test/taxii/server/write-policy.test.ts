@@ -5,6 +5,7 @@ import { parseServeConfig } from '../../../src/taxii/server/config-file.js';
 import { deterministicScoIdCheck, producerCheck } from '../../../src/taxii/server/write-checks.js';
 import { ACCEPT, bindingOf, refuse, runWritePolicy, writePolicyOf } from '../../../src/taxii/server/write-policy.js';
 import type { WriteCheck, WriteSubject } from '../../../src/taxii/server/write-policy.js';
+import { TLP_GREEN, TLP2_AMBER, TLP2_EXTENSION_DEFINITION } from '../../../src/stix/markings.js';
 import { MemoryStore } from '../../../src/taxii/store/memory.js';
 import { basic, hash, indicator, makeHandler, post } from './fixture.js';
 
@@ -184,6 +185,15 @@ describe('write policy pipeline', () => {
       expect(relayed['successes']).toEqual([{ id: fromA['id'], version: fromA['modified'] }]);
       expect(failureMessages(relayed)).toEqual([expect.stringMatching(/^objects\/1: producer-not-bound: .*is bound to no identity/)]);
       expect((await post(h, SHARED_PATH, [fromB], as('relay-all')))['success_count']).toBe(1);
+    });
+
+    it('accepts the published TLP definitions exactly as published, and nothing dressed up as them', async () => {
+      const h = producerHandler();
+      const published = [TLP_GREEN, TLP2_AMBER, TLP2_EXTENSION_DEFINITION];
+      expect((await post(h, '/hub/collections/strict/objects/', published, as('lab-b')))['success_count']).toBe(3);
+      const altered = { ...TLP2_AMBER, id: 'marking-definition--0d4f8a52-8f0e-4a57-9b5c-1f0c2d3e4a5b', name: 'TLP:AMBER (ours)' };
+      const status = await post(h, '/hub/collections/strict/objects/', [altered], as('lab-b'));
+      expect(failureMessages(status)).toEqual([expect.stringMatching(/^objects\/0: producer-missing: /)]);
     });
 
     it('applies nothing where the collection does not ask for it', async () => {
