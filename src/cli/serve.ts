@@ -11,6 +11,7 @@ import { jsonLineLogger, silentLogger } from '../taxii/server/logger.js';
 import { createTaxiiServer } from '../taxii/server/node.js';
 import type { TaxiiNodeServer } from '../taxii/server/node.js';
 import { hashSecret, randomSecret } from '../taxii/server/secrets.js';
+import { createAnalystView } from '../ui/server/analyst-view.js';
 import { seedCollection } from '../taxii/server/seed.js';
 import { loadServerState, saveServerState, stateFileFor, type PersistedServerState } from '../taxii/server/server-state-file.js';
 import { SqliteStore } from '../taxii/store/sqlite.js';
@@ -86,6 +87,8 @@ Options:
                            default only for a start with no config file, no --user, a loopback --host and SQLite).
   --hash-secret            Read a password or API key (prompt without echo, or the first line of stdin), print its
                            scrypt hash (for passwordHash/apiKeyHashes in the config file) and exit.
+  --no-ui                  Do not serve the analyst view (a web page at /ui/ showing campaigns, their
+                           infrastructure and sightings to signed-in principals; on by default).
   -h, --help               Show this help and exit.
 
 Principals come from the config file and --user. When neither defines any (and anonymous access is not configured),
@@ -116,11 +119,12 @@ interface ParsedArgs {
   accessLog: boolean;
   hashSecret: boolean;
   demo: boolean;
+  ui: boolean;
   help: boolean;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { users: [], accessLog: true, hashSecret: false, demo: false, help: false };
+  const out: ParsedArgs = { users: [], accessLog: true, ui: true, hashSecret: false, demo: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -176,6 +180,9 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
         break;
       case '--no-access-log':
         out.accessLog = false;
+        break;
+      case '--no-ui':
+        out.ui = false;
         break;
       case '--hash-secret':
         // a secret given as an argument is visible to every user of the machine in `ps`
@@ -375,6 +382,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     const auth: AuthConfig = { ...(file.auth ?? {}), principals };
 
     store = extras.store ?? pgStore ?? new SqliteStore({ filename: db });
+    const uiEnabled = args.ui && file.ui !== false;
     const logger = args.accessLog && file.accessLog !== false ? jsonLineLogger((line) => io.stdout.write(line)) : silentLogger;
     const options: TaxiiServerOptions = {
       store,
@@ -394,6 +402,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       // One process owns this database, so a short-lived page cache is safe (see PageCache); the config can turn it off.
       // Other instances' writes would stay invisible for the cache's lifetime: off by default on a shared database.
       pageCache: file.pageCache === false || (file.pageCache === undefined && storeKind === 'postgres') ? false : {},
+      ...(uiEnabled ? { mounts: [createAnalystView()] } : {}),
       ...(extras.options ?? {}),
     };
     server = createTaxiiServer({
@@ -431,6 +440,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     const discoveryUrl = `${base}/taxii2/`;
     const where = pgStore !== undefined ? `PostgreSQL ${redactUrl(databaseUrl as string)}` : db;
     io.stderr.write(`distill-intel TAXII 2.1 server listening on ${listening.url}\nDiscovery: ${discoveryUrl}\nDatabase: ${where}\n`);
+    if (uiEnabled) io.stderr.write(`Analyst view: ${base}/ui/\n`);
     if (tls === undefined && !isLoopbackHost(host)) {
       io.stderr.write(
         `WARNING: plain HTTP on ${host}, which is not a loopback address: passwords and API keys cross the network in ` +

@@ -41,6 +41,8 @@ export interface ServeConfigFile {
   readonly seedDemo?: boolean;
   /** Write one JSON access-log line per request to stdout (default true). */
   readonly accessLog?: boolean;
+  /** Serve the analyst view at `/ui/` (default true). */
+  readonly ui?: boolean;
   /** Serve repeated pages from a 1-second in-memory cache (default true; set false when other processes write the db). */
   readonly pageCache?: boolean;
   /** Where objects and statuses live: `sqlite` (default, the `db` file) or `postgres` (`databaseUrl`). */
@@ -128,6 +130,7 @@ const FILE: Shape = {
   },
   seedDemo: 'boolean',
   accessLog: 'boolean',
+  ui: 'boolean',
   pageCache: 'boolean',
   store: { oneOf: ['sqlite', 'postgres'] },
   databaseUrl: 'string',

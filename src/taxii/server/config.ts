@@ -1,3 +1,4 @@
+import type { ServerMount } from './mount.js';
 import type { RegisteredExtension } from '../../stix/extension-registry.js';
 import type { Diagnostic } from '../../stix/diagnostic.js';
 import type { Store } from '../store/store.js';
@@ -209,6 +210,11 @@ export interface TaxiiServerOptions {
    * instances share one database (see `PageCache`). `distill-intel serve` turns it on.
    */
   readonly pageCache?: PageCacheConfig | false;
+  /**
+   * Handlers mounted beside the TAXII tree under their own path prefixes (below `basePath`), such as the analyst
+   * view (`distill-intel/ui`'s `createAnalystView`). They authenticate through the server's own principals.
+   */
+  readonly mounts?: readonly ServerMount[];
 }
 
 const UUID4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -263,6 +269,24 @@ function checkIdentities(problems: ProblemList, path: string, list: readonly str
   });
 }
 
+/** A mount's prefix is one or more path segments between slashes, and it must not shadow discovery or an API root. */
+function checkMounts(mounts: readonly ServerMount[] | undefined, roots: readonly ApiRootConfig[], problems: ProblemList): void {
+  const seen = new Set<string>();
+  (mounts ?? []).forEach((m, i) => {
+    const prefix = m.prefix;
+    const segments = typeof prefix === 'string' && prefix.startsWith('/') && prefix.endsWith('/') ? prefix.slice(1, -1).split('/') : [];
+    if (segments.length === 0 || !segments.every((seg) => SEGMENT_RE.test(seg) && seg !== '.' && seg !== '..')) {
+      problems.add(`/mounts/${i}/prefix`, 'prefix must be path segments between slashes, e.g. "/ui/"');
+      return;
+    }
+    const first = segments[0] as string;
+    if (first === 'taxii2' || roots.some((r) => r.path === first)) {
+      problems.add(`/mounts/${i}/prefix`, `prefix "${prefix}" would hide the TAXII endpoint "/${first}/"`);
+    } else if (seen.has(prefix)) problems.add(`/mounts/${i}/prefix`, `duplicate mount prefix "${prefix}"`);
+    seen.add(prefix);
+  });
+}
+
 /** Checks the parts of the options that are pure data (everything except the store, logger, hooks). */
 export function checkServerOptions(options: TaxiiServerOptions, problems: ProblemList = new ProblemList()): ProblemList {
   const roots = options.apiRoots;
@@ -272,6 +296,7 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
   const rootPaths = new Set<string>();
   const collectionsByKey = new Map<string, Set<string>>(); // id/alias -> roots holding it
   const rootHasKey = new Set<string>(); // `${root}/${key}`
+  checkMounts(options.mounts, roots ?? [], problems);
   (roots ?? []).forEach((root, i) => {
     const rp = `/apiRoots/${i}`;
     if (!isNonEmptyString(root.path) || !SEGMENT_RE.test(root.path)) {

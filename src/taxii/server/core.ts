@@ -22,8 +22,14 @@ import { getManifest, getObjects, getVersions } from './routes/read.js';
 import { collectionResource, getApiRoot, getCollections, getDiscovery, getStatus } from './routes/server-info.js';
 import { deleteObject, postObjects } from './routes/write.js';
 import type { CollectionContext, ResolvedApiRoot, ResolvedCollection, RouteContext, ServerState } from './state.js';
+import type { ServerMount } from './mount.js';
 
 const HOUR_MS = 3_600_000;
+
+/** A permanent redirect that keeps the method (used for a mount's prefix requested without its slash). */
+function redirect(location: string): TaxiiResponse {
+  return { status: 308, headers: { location } };
+}
 /** How often expired statuses are purged. */
 const PURGE_INTERVAL_MS = HOUR_MS;
 
@@ -101,9 +107,11 @@ export class TaxiiCore {
   #purgeTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   readonly #acceptMemo = new Map<string, ReturnType<typeof negotiateAccept>>();
+  readonly #mounts: readonly ServerMount[];
 
   constructor(options: TaxiiServerOptions) {
     this.state = resolveState(options);
+    this.#mounts = options.mounts ?? [];
     this.#statusRetentionMs = (options.statusRetentionHours ?? DEFAULTS.statusRetentionHours) * HOUR_MS;
     for (const ext of options.validation?.extensions ?? []) registerExtension(ext);
     this.#ready = this.#prepareStore();
@@ -259,29 +267,9 @@ export class TaxiiCore {
     return new TaxiiError(401, description, { errorCode: 'unauthorized' });
   }
 
-  async #dispatch(req: TaxiiRequest, time: number, onPrincipal: (p: Principal) => void): Promise<TaxiiResponse> {
+  /** Authenticates and rate-limits one request; throws 401/429 as `TaxiiError`. */
+  async #authenticate(req: TaxiiRequest): Promise<Principal> {
     const state = this.state;
-    const q = req.target.indexOf('?');
-    let path = q === -1 ? req.target : req.target.slice(0, q);
-    const query = q === -1 ? '' : req.target.slice(q + 1);
-    if (state.basePath !== '') {
-      if (path !== state.basePath && !path.startsWith(state.basePath + '/')) throw notFound();
-      path = path.slice(state.basePath.length) || '/';
-    }
-    const match = matchRoute(path);
-    if (match === undefined) throw notFound('no TAXII endpoint at this path (discovery is at /taxii2/);');
-    const allowed = ALLOWED_METHODS[match.kind];
-    if (!allowed.includes(req.method)) {
-      throw new TaxiiError(405, `${req.method} is not supported here; use ${allowed.join(', ')}`, {
-        errorCode: 'method-not-allowed',
-        details: { allow: allowed.join(', ') },
-      });
-    }
-    const negotiation = this.#negotiate(req.header('accept'));
-    if (!negotiation.acceptable) {
-      throw new TaxiiError(406, negotiation.reason, { errorCode: 'not-acceptable', details: { accept: req.header('accept') ?? '' } });
-    }
-
     const remote = req.remoteAddress ?? '';
     const outcome = await state.authenticator.authenticate(
       {
@@ -307,12 +295,54 @@ export class TaxiiCore {
       throw this.#unauthorized(outcome.reason === 'missing' ? 'authentication is required' : 'the credentials were not accepted');
     }
     const principal = outcome.principal;
-    onPrincipal(principal);
     const verdict = state.rateLimiter?.take(principal.anonymous ? `a\u0000${remote}` : `p\u0000${principal.name}`);
     if (verdict !== undefined && !verdict.ok) {
       this.#notify({ kind: 'rate-limited', remoteAddress: remote, principal: principal.anonymous ? undefined : principal.name, retryAfterSeconds: verdict.retryAfterSeconds });
       throw this.#rateLimited(verdict.retryAfterSeconds);
     }
+    return principal;
+  }
+
+  async #dispatch(req: TaxiiRequest, time: number, onPrincipal: (p: Principal) => void): Promise<TaxiiResponse> {
+    const state = this.state;
+    const q = req.target.indexOf('?');
+    let path = q === -1 ? req.target : req.target.slice(0, q);
+    const query = q === -1 ? '' : req.target.slice(q + 1);
+    if (state.basePath !== '') {
+      if (path !== state.basePath && !path.startsWith(state.basePath + '/')) throw notFound();
+      path = path.slice(state.basePath.length) || '/';
+    }
+    for (const mount of this.#mounts) {
+      if (path === mount.prefix.slice(0, -1)) return redirect(`${state.basePath}${mount.prefix}${q === -1 ? '' : req.target.slice(q)}`);
+      if (path.startsWith(mount.prefix)) {
+        return mount.handle(req, {
+          state,
+          path: path.slice(mount.prefix.length),
+          query,
+          authenticate: async () => {
+            const p = await this.#authenticate(req);
+            onPrincipal(p);
+            return p;
+          },
+        });
+      }
+    }
+    const match = matchRoute(path);
+    if (match === undefined) throw notFound('no TAXII endpoint at this path (discovery is at /taxii2/);');
+    const allowed = ALLOWED_METHODS[match.kind];
+    if (!allowed.includes(req.method)) {
+      throw new TaxiiError(405, `${req.method} is not supported here; use ${allowed.join(', ')}`, {
+        errorCode: 'method-not-allowed',
+        details: { allow: allowed.join(', ') },
+      });
+    }
+    const negotiation = this.#negotiate(req.header('accept'));
+    if (!negotiation.acceptable) {
+      throw new TaxiiError(406, negotiation.reason, { errorCode: 'not-acceptable', details: { accept: req.header('accept') ?? '' } });
+    }
+
+    const principal = await this.#authenticate(req);
+    onPrincipal(principal);
 
     if (match.kind === 'discovery') return getDiscovery(state, req);
     const root = state.roots.get(match.apiRoot as string);

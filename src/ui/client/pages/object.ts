@@ -1,0 +1,47 @@
+import type { CollectionSummary, ObjectView } from '../../view-model.js';
+import { apiPath, getJson } from '../api.js';
+import { kindBadge, tlpBadge } from '../badges.js';
+import { h } from '../dom.js';
+import type { PageFrame } from '../page.js';
+import { showPage, when } from '../page.js';
+
+/** Pretty-prints stored JSON for reading; the exact stored text is one click away. */
+function pretty(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
+}
+
+/** One object: its markings and its newest versions, each as the exact JSON the server stores. */
+export async function objectPage(frame: PageFrame, root: string, key: string, id: string): Promise<void> {
+  const [view, collections] = await Promise.all([getJson<ObjectView>(`collections/${apiPath(root, key, 'objects', id)}`), getJson<CollectionSummary[]>('collections')]);
+  const c = collections.find((x) => x.apiRoot === root && (x.id === key || x.alias === key));
+  const markings =
+    view.markings.length === 0
+      ? h('p', {}, 'No object markings.')
+      : h('ul', { class: 'markings' }, ...view.markings.map((m) => h('li', {}, m.tlp !== undefined ? tlpBadge(m.tlp) : h('span', { class: 'marking' }, m.name), m.statement !== undefined ? ` ${m.statement}` : '')));
+  const versions = view.versions.map((v, i) =>
+    h(
+      'details',
+      { class: 'version', open: i === 0 },
+      h('summary', {}, `Version ${when(v.version)}`, i === 0 ? ' (latest)' : '', ` · added ${when(v.dateAdded)}`),
+      h('pre', { class: 'json', tabindex: '0', 'aria-label': `JSON of version ${v.version}` }, pretty(v.json)),
+      h('details', { class: 'exact' }, h('summary', {}, 'Exact stored text'), h('pre', { class: 'json', tabindex: '0' }, v.json)),
+    ),
+  );
+  showPage(
+    frame,
+    view.name,
+    [
+      ['Collections', '#/'],
+      [c?.title ?? key, `#/c/${encodeURIComponent(root)}/${encodeURIComponent(key)}`],
+      [view.name, undefined],
+    ],
+    h('h1', {}, view.name, view.tlp !== undefined ? ' ' : null, tlpBadge(view.tlp)),
+    h('p', { class: 'meta' }, kindBadge(view.type), ' ', h('code', {}, view.id)),
+    h('section', { 'aria-labelledby': 'markings-h' }, h('h2', { id: 'markings-h' }, 'Markings'), markings),
+    h('section', { 'aria-labelledby': 'versions-h' }, h('h2', { id: 'versions-h' }, `Versions (${view.versions.length}${view.moreVersions ? ' newest shown' : ''})`), ...versions),
+  );
+}
