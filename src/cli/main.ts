@@ -68,6 +68,13 @@ const COMMANDS: Record<string, Command> = {
       return { help: m.CONVERT_HELP, run: m.runConvert };
     },
   },
+  detect: {
+    summary: 'find distillation campaigns in your model-API telemetry; report them and share a STIX package',
+    load: async () => {
+      const m = await import('./detect.js');
+      return { help: m.DETECT_HELP, run: m.runDetect };
+    },
+  },
   simulate: {
     summary: 'write simulated model-API telemetry with planted distillation campaigns and its ground truth',
     load: async () => {

@@ -1,24 +1,18 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { seededIds } from '../distillation/deterministic-ids.js';
-import { organizationIdentity } from '../distillation/identity.js';
 import { matchTelemetry } from '../match/match-telemetry.js';
 import type { MatchTelemetryResult } from '../match/match-telemetry.js';
 import { DEFAULT_MIN_ACCOUNTS } from '../match/sightings.js';
 import { signingKeyFromPem } from '../provenance/keys.js';
 import type { SigningKey } from '../provenance/keys.js';
 import { readStixObjects } from '../convert/stix-stream.js';
-import type { Identity } from '../stix/types/index.js';
-import { fileSource } from '../telemetry/telemetry-reader.js';
-import type { TelemetryFormat, TelemetrySource } from '../telemetry/telemetry-reader.js';
-import { parseFieldMap } from '../telemetry/field-map.js';
-import type { FieldMap } from '../telemetry/field-map.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
 import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { KEY_HELP, parseKeyOptions } from './key-options.js';
+import { LAB_OPTIONS, labIdentity, telemetryOptions, telemetrySources } from './lab-options.js';
 
 /** `distill-intel match --help`. */
 export const MATCH_HELP = `Usage: distill-intel match (--intel <file> | --url <url> --collection <c>) --key <spec> [options] <logs...|->
@@ -58,35 +52,6 @@ Exit codes: 0 done, 1 some telemetry input could not be read or some sighting wa
 2 usage error, 3 the server could not be reached or refused the request.
 `;
 
-function readJson(path: string, io: CliIo, flag: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, path), 'utf8');
-  } catch (err) {
-    throw new UsageError(`${flag} ${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new UsageError(`${flag} ${path}: not JSON`);
-  }
-}
-
-function labIdentity(values: { identity?: string | undefined; lab?: string | undefined }, io: CliIo): Identity {
-  if (values.identity !== undefined && values.lab !== undefined) throw new UsageError('give --identity or --lab, not both');
-  if (values.identity !== undefined) {
-    const o = readJson(values.identity, io, '--identity') as Record<string, unknown> | null;
-    if (o === null || typeof o !== 'object' || o['type'] !== 'identity' || typeof o['id'] !== 'string') {
-      throw new UsageError(`--identity ${values.identity}: expected a STIX identity object`);
-    }
-    return o as unknown as Identity;
-  }
-  if (values.lab === undefined || values.lab.trim() === '') throw new UsageError('--identity or --lab is required (who sighted)');
-  // The id follows from the name, so every run of the same lab sights as the same identity.
-  const id = seededIds('distill-intel/lab-identity')('identity', values.lab.trim());
-  return organizationIdentity({ name: values.lab.trim() }, { id, created: '2026-01-01T00:00:00.000Z' });
-}
-
 function number(value: string | undefined, flag: string, check: (n: number) => boolean, what: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -102,26 +67,18 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
     options: {
       ...CONNECTION_OPTIONS,
       intel: { type: 'string', multiple: true },
-      key: { type: 'string' },
-      'group-key': { type: 'string', multiple: true },
-      identity: { type: 'string' },
-      lab: { type: 'string' },
-      provider: { type: 'string' },
-      report: { type: 'string' },
-      out: { type: 'string' },
+      ...LAB_OPTIONS,
       push: { type: 'boolean', default: false },
       'push-collection': { type: 'string' },
       'min-accounts': { type: 'string' },
       'min-similarity': { type: 'string' },
       scope: { type: 'string' },
       'sign-key': { type: 'string' },
-      map: { type: 'string' },
-      format: { type: 'string' },
     },
   });
   const v = parsed.values;
   const keys = parseKeyOptions(v, io);
-  const identity = labIdentity(v, io);
+  const identity = labIdentity(v, io, 'who sighted');
   const fromServer = v.url !== undefined || v.collection !== undefined;
   if (v.intel === undefined && !fromServer) throw new UsageError('give the intelligence with --intel <file> or --url/--collection');
   if (v.intel !== undefined && fromServer && !v.push) throw new UsageError('give --intel or --url/--collection, not both (unless --push sends to the server)');
@@ -129,8 +86,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
   const minAccounts = number(v['min-accounts'], '--min-accounts', (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
   const minSimilarity = number(v['min-similarity'], '--min-similarity', (n) => n > 0 && n <= 1, 'a number above 0 and at most 1');
   if (v.scope !== undefined && v.scope !== 'account' && v.scope !== 'all') throw new UsageError('--scope must be account or all');
-  const format = (v.format ?? 'auto') as TelemetryFormat;
-  if (!['jsonl', 'otlp', 'auto'].includes(format)) throw new UsageError('--format must be jsonl, otlp or auto');
+  const readerOptions = telemetryOptions(v, io);
   let signingKey: SigningKey | undefined;
   if (v['sign-key'] !== undefined) {
     let pem: string;
@@ -145,18 +101,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--sign-key ${v['sign-key']}: ${(err as Error).message}`);
     }
   }
-  let map: FieldMap | undefined;
-  if (v.map !== undefined) {
-    try {
-      map = parseFieldMap(readFileSync(resolve(io.cwd, v.map), 'utf8'), v.map);
-    } catch (err) {
-      throw new UsageError(`--map ${v.map}: ${(err as Error).message}`);
-    }
-  }
-  const names = parsed.positionals.length === 0 ? ['-'] : parsed.positionals;
-  const sources: TelemetrySource[] = names.map((n) =>
-    n === '-' ? { name: '-', bytes: io.stdin as AsyncIterable<Uint8Array | string> } : fileSource(resolve(io.cwd, n), n),
-  );
+  const sources = telemetrySources(parsed.positionals, io);
 
   const conn = fromServer ? parseConnectionArgs(v, io) : undefined;
   const client = conn === undefined ? undefined : createClient(conn, io);
@@ -193,7 +138,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
       keys,
       telemetry: sources,
       identity,
-      reader: { format, ...(map === undefined ? {} : { map }) },
+      reader: readerOptions,
       ...(v.provider === undefined ? {} : { provider: v.provider }),
       ...(minAccounts === undefined ? {} : { minAccounts }),
       ...(minSimilarity === undefined ? {} : { minSimilarity }),

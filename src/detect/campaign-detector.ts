@@ -32,10 +32,23 @@ export interface DetectionStats {
   readonly campaign_accounts: number;
 }
 
+/** What the lab knows of one campaign account (raw: the bundle builder pseudonymises it). */
+export interface CampaignAccount {
+  readonly id: string;
+  readonly org?: string;
+  readonly channel?: string;
+  readonly payment?: string;
+  readonly first: number;
+  readonly last: number;
+  readonly requests: number;
+}
+
 /** What a detection run returns. */
 export interface DetectionResult {
   readonly campaigns: readonly DetectedCampaign[];
   readonly stats: DetectionStats;
+  /** The accounts of the campaigns, by id. */
+  readonly accounts: ReadonlyMap<string, CampaignAccount>;
 }
 
 /**
@@ -101,10 +114,25 @@ export class CampaignDetector {
       ...this.bursts.finish(this.table),
     ];
     const campaigns = buildCampaigns(findings, { table: this.table, fanOut: this.fanOut, pivot: this.pivot }, this.options);
+    const accounts = new Map<string, CampaignAccount>();
+    for (const a of this.table.list) {
+      accounts.set(a.id, {
+        id: a.id,
+        first: a.first,
+        last: a.last,
+        requests: a.requests,
+        ...(a.org === undefined ? {} : { org: a.org }),
+        ...(a.channel === undefined ? {} : { channel: a.channel }),
+        ...(a.lastPayment === '' ? {} : { payment: a.lastPayment }),
+      });
+    }
+    const members = new Set(campaigns.flatMap((c) => c.accounts));
+    for (const id of accounts.keys()) if (!members.has(id)) accounts.delete(id);
     const counts: Partial<Record<SignalName, number>> = {};
     for (const f of findings) counts[f.signal] = (counts[f.signal] ?? 0) + 1;
     return {
       campaigns,
+      accounts,
       stats: {
         requests: this.requests,
         accounts: this.table.size,

@@ -54,11 +54,11 @@ export interface DetectedCampaign {
   readonly tokens: { readonly input: number; readonly output: number; readonly reasoning: number };
   /** Requests per model. */
   readonly models: Readonly<Record<string, number>>;
-  /** Addresses shared by the campaign's accounts (fan-out findings): its infrastructure. */
+  /** Addresses shared by the campaign's accounts of several customers and by no one else: its infrastructure. */
   readonly shared_ips: readonly string[];
   /** ASNs of those addresses' accounts, with the number of campaign accounts on each. */
   readonly asns: Readonly<Record<string, number>>;
-  /** Payment instruments shared across its customers (raw; pseudonymised before sharing). */
+  /** Payment instruments shared across its customers and by no one else (raw; pseudonymised before sharing). */
   readonly shared_payments: readonly string[];
   /** Keyed fingerprints of shared templates. */
   readonly templates: ReadonlyArray<Readonly<Record<string, unknown>>>;
@@ -203,14 +203,17 @@ export function buildCampaigns(findings: readonly Finding[], ctx: CampaignContex
     for (const s of perSignal.values()) {
       for (const f of s.findings) {
         const inside = f.accounts.filter((i) => members.has(i));
-        if (f.signal === 'shared-ip' && entityCount(table, inside) >= minCustomers) {
+        // Only what the campaign alone used is its infrastructure: an address or card also used by any customer
+        // outside it may be that customer's, and is not listed (so never shared).
+        const exclusive = inside.length === f.accounts.length && entityCount(table, inside) >= minCustomers;
+        if (f.signal === 'shared-ip' && exclusive) {
           sharedIps.push(f.evidence['ip'] as string);
           for (const i of inside) {
             const asn = ctx.fanOut.asnOf.get(i);
             if (asn !== undefined) asns[asn] = (asns[asn] ?? 0) + 1;
           }
         }
-        if (f.signal === 'shared-payment' && entityCount(table, inside) >= minCustomers) sharedPayments.push(f.evidence['payment'] as string);
+        if (f.signal === 'shared-payment' && exclusive) sharedPayments.push(f.evidence['payment'] as string);
         if (f.signal === 'template-reuse') templates.push(f.evidence['fingerprint'] as Record<string, unknown>);
       }
     }

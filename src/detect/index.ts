@@ -22,3 +22,6 @@ export { PIVOT_RATIO, PIVOT_SHARE, PIVOT_WINDOW_HOURS, ReleasePivotDetector } fr
 export { BURST_MIN_ACCOUNTS, BURST_RATIO, BURST_WINDOW_HOURS, SignupBurstDetector } from './signup-burst.js';
 export { SAMPLE_EVERY, SAMPLE_FIRST, hash53, sampled } from './prompt-sample.js';
 export { UnionFind } from './union-find.js';
+export { campaignBundle } from './campaign-bundle.js';
+export type { CampaignBundleOptions } from './campaign-bundle.js';
+export type { CampaignAccount } from './campaign-detector.js';

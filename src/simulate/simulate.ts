@@ -132,7 +132,8 @@ export function simulate(options: SimulationOptions): Simulation {
     ...extra,
   });
   const rotating = (pool: readonly string[]) => (r: Random) => r.pick(pool);
-  const fixedModel = (m: { t: number; releaseAt: number; newModel: string }, r: Random) => (m.t >= m.releaseAt && r.chance(0.3) ? m.newModel : 'atlas-3');
+  // Campaigns other than the pivot move to the new model days later, like the population.
+  const fixedModel = (m: { t: number; releaseAt: number; newModel: string }, r: Random) => (m.t >= m.releaseAt + 3 * DAY && r.chance(0.3) ? m.newModel : 'atlas-3');
 
   // ---- requests per archetype, as shares of the total ----
   const shares = { hydra: 0.06, cot: 0.05, pivot: 0.03, education: 0.02, enterprise: 0.04, research: 0.02 };
@@ -193,7 +194,8 @@ export function simulate(options: SimulationOptions): Simulation {
       actors.push(poissonActor(b, behaviour, perHour(shares.cot, n)));
       members.push(b.account_id);
     }
-    campaigns.push({ id, archetype: 'cot-harvest', accounts: members, infrastructure_ips: [], asns: [], payment_fingerprints: [], templates: world.cot.templates });
+    // The rotating residential exits are the campaign's proxy infrastructure (no customer of this lab uses them).
+    campaigns.push({ id, archetype: 'cot-harvest', accounts: members, infrastructure_ips: residential, asns: [], payment_fingerprints: [], templates: world.cot.templates });
   }
 
   // Release-day pivot: cloud-hosted agents on one template family; about half the traffic moves to the new model within hours of release.
