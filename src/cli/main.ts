@@ -96,6 +96,27 @@ const COMMANDS: Record<string, Command> = {
       return { help: m.REPORT_HELP, run: (argv, io) => m.runReport(argv, io) };
     },
   },
+  keys: {
+    summary: 'generate signing keys and keep the trust store of producer keys',
+    load: async () => {
+      const m = await import('./keys.js');
+      return { help: m.KEYS_HELP, run: m.runKeys };
+    },
+  },
+  sign: {
+    summary: 'sign STIX objects (ITU-T X.590 JSS over RFC 8785 canonical JSON)',
+    load: async () => {
+      const m = await import('./sign.js');
+      return { help: m.SIGN_HELP, run: m.runSign };
+    },
+  },
+  verify: {
+    summary: 'verify the signatures of STIX objects against a trust store',
+    load: async () => {
+      const m = await import('./verify.js');
+      return { help: m.VERIFY_HELP, run: m.runVerify };
+    },
+  },
   migrate: {
     summary: 'create or upgrade the PostgreSQL schema of a TAXII server database',
     load: async () => {

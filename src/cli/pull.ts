@@ -17,6 +17,8 @@ import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
+import { verifyObject } from '../provenance/verify.js';
+import { trustOption, verdictLine } from './trust-option.js';
 
 /** `distill-intel pull --help`. */
 export const PULL_HELP = `Usage: distill-intel pull --url <url> --collection <c> [options]
@@ -33,6 +35,10 @@ Selection:
   --limit <n>              page size asked of the server
   --validate <mode>        off (default), lenient or strict: check each object with the STIX 2.1 validator;
                            invalid ones are left out and reported on stderr (exit 1 at the end)
+  --verify                 check each object's X.590 signatures against --trust (see "distill-intel verify"):
+                           objects not trusted are left out and reported on stderr (exit 1 at the end)
+  --trust <file>           the trust store --verify checks against (required with --verify)
+  --untrusted drop|flag    with --verify: drop (default) or keep but report what is not trusted
 
 Output:
   --format <f>             stix (one bundle; not with --follow), ndjson (one STIX object a line, the default),
@@ -57,7 +63,7 @@ Running:
   -h, --help               show this help
 
 stderr ends with "pulled: <n> objects in <p> pages, checkpoint <timestamp>" (and, for row formats, the converter's
-summary line). Exit codes: 0 done (or stopped by a signal), 1 --validate left objects out, 2 usage error or a checkpoint file that belongs to
+summary line). Exit codes: 0 done (or stopped by a signal), 1 --validate or --verify left out (or flagged) objects, 2 usage error or a checkpoint file that belongs to
 another pull, 3 the server could not be reached or refused (with --follow, network errors are retried at each
 interval; authentication and not-found errors end the run).
 `;
@@ -191,6 +197,9 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
       since: { type: 'string' },
       limit: { type: 'string' },
       validate: { type: 'string', default: 'off' },
+      verify: { type: 'boolean', default: false },
+      trust: { type: 'string' },
+      untrusted: { type: 'string', default: 'drop' },
       format: { type: 'string', default: 'ndjson' },
       out: { type: 'string' },
       'feed-name': { type: 'string' },
@@ -222,6 +231,13 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   const validateMode = v.validate;
   if (validateMode !== 'off' && validateMode !== 'lenient' && validateMode !== 'strict') throw new UsageError('--validate must be off, lenient or strict');
   let invalid = 0;
+  const verify = v.verify === true;
+  if (verify && v.trust === undefined) throw new UsageError('--verify needs --trust <file>: the keys of the producers you trust');
+  if (!verify && v.trust !== undefined) throw new UsageError('--trust only applies with --verify');
+  if (v.untrusted !== 'drop' && v.untrusted !== 'flag') throw new UsageError('--untrusted must be drop or flag');
+  const dropUntrusted = v.untrusted === 'drop';
+  const trust = trustOption(v.trust, io);
+  let untrusted = 0;
   let limit: number | undefined;
   if (v.limit !== undefined) {
     limit = Number(v.limit);
@@ -320,13 +336,24 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
         const run = collection.sync(syncOptions as SyncOptions);
         for await (const page of run.pages()) {
           let text = '';
+          const objects = !verify
+            ? page.objects
+            : page.objects.filter((obj) => {
+                const o = obj as unknown as Record<string, unknown>;
+                const verdict = verifyObject(o, trust === undefined ? {} : { trust });
+                if (verdict.trusted) return true;
+                untrusted++;
+                progress.clear();
+                io.stderr.write(`distill-intel pull: ${dropUntrusted ? 'left out' : 'flagged'} untrusted ${verdictLine(o, verdict)}\n`);
+                return !dropUntrusted;
+              });
           if (format === 'stix') {
-            for (const obj of page.objects) {
+            for (const obj of objects) {
               text += (bundleStarted ? ',' : `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`) + jsonTextOf(obj);
               bundleStarted = true;
             }
           } else {
-            for (const obj of page.objects) text += conv.write(obj as unknown as Record<string, unknown>);
+            for (const obj of objects) text += conv.write(obj as unknown as Record<string, unknown>);
             text += conv.end();
           }
           await out.write(text);
@@ -385,5 +412,6 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   io.stderr.write(`pulled: ${pulled} objects in ${pages} pages, checkpoint ${checkpoint ?? '(none)'}\n`);
   if (converter !== undefined && format !== 'stix' && format !== 'ndjson') io.stderr.write(summaryLine(converter.summary));
   if (invalid > 0) io.stderr.write(`${invalid} invalid object${invalid === 1 ? ' was' : 's were'} left out\n`);
-  return invalid > 0 ? EXIT.findings : EXIT.ok;
+  if (untrusted > 0) io.stderr.write(`${untrusted} untrusted object${untrusted === 1 ? ' was' : 's were'} ${dropUntrusted ? 'left out' : 'flagged'}\n`);
+  return invalid > 0 || untrusted > 0 ? EXIT.findings : EXIT.ok;
 }

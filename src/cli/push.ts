@@ -9,6 +9,9 @@ import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { describeFailure } from './failure.js';
 import { Progress } from './progress.js';
+import type { TrustStore } from '../provenance/trust-store.js';
+import { verifyObject } from '../provenance/verify.js';
+import { brokenSignatures, trustOption } from './trust-option.js';
 
 /** `distill-intel push --help`. */
 export const PUSH_HELP = `Usage: distill-intel push --url <url> --collection <c> [options] <files...|->
@@ -24,7 +27,12 @@ Prints a summary and every failure with the server's message:
 
 ${CONNECTION_HELP}
 
+Signatures: an object carrying X.590 "signatures" is checked before it is sent; one whose signatures no longer
+verify (changed content, a broken or malformed signature) is never sent and is reported as failed. With --trust,
+only objects trusted by that store are sent (what a collection with requireSignatures accepts).
+
 Options:
+  --trust <file>           send only objects whose signatures the trust store trusts (see "distill-intel verify")
   --format text|json       output format (default text)
   --batch <n>              objects handed to the client at a time (default 5000; bounds memory)
   --no-wait                do not poll statuses; report what the server answered (often pending)
@@ -114,6 +122,18 @@ async function sendBatch(
   }
 }
 
+/**
+ * Why an object must not be sent, if it must not: signatures that can never verify anywhere, or (with a trust store)
+ * an object that store does not trust.
+ */
+function wouldNotVerify(obj: Record<string, unknown>, trust: TrustStore | undefined): string | undefined {
+  if (trust === undefined && obj['signatures'] === undefined) return undefined;
+  const verdict = verifyObject(obj, trust === undefined ? {} : { trust });
+  if (verdict.trusted) return undefined;
+  if (trust !== undefined || brokenSignatures(verdict)) return `${verdict.reason ?? 'untrusted'}: ${verdict.message}`;
+  return undefined;
+}
+
 function textReport(r: PushReport): string {
   let out = `pushed: ${r.read} read, ${r.sent} sent in ${r.requests} request${r.requests === 1 ? '' : 's'}: ${r.success_count} succeeded, ${r.failure_count} failed, ${r.pending_count} pending\n`;
   for (const f of r.failures) out += `failed ${f.id} ${f.version}: ${f.message ?? '(the server gave no message)'}\n`;
@@ -130,6 +150,7 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
     options: {
       ...CONNECTION_OPTIONS,
       format: { type: 'string', default: 'text' },
+      trust: { type: 'string' },
       batch: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
       'wait-timeout': { type: 'string' },
@@ -149,6 +170,7 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
     if (!Number.isFinite(s) || s <= 0) throw new UsageError('--wait-timeout must be a positive number of seconds');
     waitTimeoutMs = Math.round(s * 1000);
   }
+  const trust = trustOption(v.trust, io);
   const names = parsed.positionals.length === 0 ? ['-'] : parsed.positionals;
   let totalBytes = 0;
   for (const name of names) {
@@ -201,6 +223,12 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
           continue;
         }
         report.read++;
+        const refusal = wouldNotVerify(record.object, trust);
+        if (refusal !== undefined) {
+          report.failure_count++;
+          report.failures.push({ id: typeof record.object['id'] === 'string' ? record.object['id'] : '(no id)', version: versionOf(record.object), message: `not sent: ${refusal}` });
+          continue;
+        }
         batch.push(record.object);
         if (batch.length >= batchSize) await flush();
       }

@@ -36,3 +36,4 @@ export type { ObjectVerdict, SignatureVerdict, VerdictReason, VerifyOptions } fr
 export { keyStanding, TRUST_STORE_TYPE, TrustStore } from './trust-store.js';
 export type { KeyStanding, RevocationReason, TrustedIdentityRecord, TrustedKey, TrustedKeyRecord, TrustStoreDocument } from './trust-store.js';
 export { loadTrustStore } from './trust-store-file.js';
+export { addTrustEntry, emptyTrustStore, publicKeyEntry, revokeTrustedKey } from './trust-store-edits.js';
