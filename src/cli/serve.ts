@@ -21,6 +21,9 @@ import type { Store } from '../taxii/store/store.js';
 import { UsageError } from './io.js';
 import { readSecret } from './secret-input.js';
 import { gitWorkTreeOf, isLoopbackHost, portProblem } from './serve-checks.js';
+import { ProvenanceError } from '../provenance/errors.js';
+import { loadTrustStore } from '../provenance/trust-store-file.js';
+import type { TrustStore } from '../provenance/trust-store.js';
 
 /**
  * The demo collection's first-start content: the distillation suite's extension definitions (so consumers can fetch
@@ -381,6 +384,15 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     }
     const auth: AuthConfig = { ...(file.auth ?? {}), principals };
 
+    let trustStore: TrustStore | undefined;
+    if (file.trustStore !== undefined) {
+      try {
+        trustStore = loadTrustStore(resolve(baseDir, file.trustStore));
+      } catch (err) {
+        if (err instanceof ProvenanceError) throw new UsageError(`trustStore: ${err.message}`);
+        throw err;
+      }
+    }
     store = extras.store ?? pgStore ?? new SqliteStore({ filename: db });
     const uiEnabled = args.ui && file.ui !== false;
     const logger = args.accessLog && file.accessLog !== false ? jsonLineLogger((line) => io.stdout.write(line)) : silentLogger;
@@ -401,6 +413,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       ...(file.basePath !== undefined ? { basePath: file.basePath } : {}),
       // One process owns this database, so a short-lived page cache is safe (see PageCache); the config can turn it off.
       // Other instances' writes would stay invisible for the cache's lifetime: off by default on a shared database.
+      ...(trustStore !== undefined ? { trustStore } : {}),
       pageCache: file.pageCache === false || (file.pageCache === undefined && storeKind === 'postgres') ? false : {},
       ...(uiEnabled ? { mounts: [createAnalystView()] } : {}),
       ...(extras.options ?? {}),

@@ -1,3 +1,5 @@
+import { emptyTrustStore } from '../../provenance/trust-store-edits.js';
+import { TrustStore } from '../../provenance/trust-store.js';
 import type { TaxiiServerTimeouts } from './node.js';
 import type {
   ApiRootConfig,
@@ -55,6 +57,8 @@ export interface ServeConfigFile {
   readonly databasePoolSize?: number;
   /** Apply pending PostgreSQL migrations on start (default true); false: run `distill-intel migrate` first. */
   readonly migrate?: boolean;
+  /** Trust-store file (relative to the config file) with the producer keys `requireSignatures` collections check. */
+  readonly trustStore?: string;
 }
 
 type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'string[]';
@@ -70,6 +74,7 @@ const COLLECTION: Shape = {
   mediaTypes: 'string[]',
   acceptTypes: 'string[]',
   requireProducer: 'boolean',
+  requireSignatures: 'boolean',
   unattributed: { oneOf: ['refuse', 'allow-scos', 'allow'] },
 };
 const API_ROOT: Shape = {
@@ -137,6 +142,7 @@ const FILE: Shape = {
   databaseSchema: 'string',
   databasePoolSize: 'integer',
   migrate: 'boolean',
+  trustStore: 'string',
 };
 
 /** Required keys per shape (checked in addition to types). */
@@ -246,6 +252,8 @@ export function parseServeConfig(value: unknown, source = 'config file'): ServeC
           ...(file.publicUrl !== undefined ? { publicUrl: file.publicUrl } : {}),
           ...(file.basePath !== undefined ? { basePath: file.basePath } : {}),
           ...(file.statusRetentionHours !== undefined ? { statusRetentionHours: file.statusRetentionHours } : {}),
+          // the file only names the trust store (serve loads it); an empty one stands in for "there is one"
+          ...(file.trustStore !== undefined ? { trustStore: TrustStore.fromDocument(emptyTrustStore()) } : {}),
         },
         problems,
       );

@@ -10,6 +10,7 @@ import type { RateLimitConfig } from './rate-limit.js';
 import { ServerConfigError } from './errors.js';
 import { isSecretHash } from './secrets.js';
 import type { UnattributedPolicy } from './write-policy.js';
+import type { TrustStore } from '../../provenance/trust-store.js';
 
 /** Media type of STIX 2.1 content, the default (and usual only) entry of a collection's `media_types`. */
 export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
@@ -38,6 +39,12 @@ export interface CollectionConfig {
    * must be attributed) or `allow`.
    */
   readonly unattributed?: UnattributedPolicy;
+  /**
+   * Every object must carry an ITU-T X.590 signature by its producer (`created_by_ref`) with a key the server's
+   * `trustStore` binds to that identity, and the writing principal must be bound to the signer (`identities`) or relay
+   * for it (`relayFor`). Unsigned, invalid or untrusted objects become per-object failures. Needs `trustStore`.
+   */
+  readonly requireSignatures?: boolean;
 }
 
 /** One API root, served at `/{path}/`. */
@@ -215,6 +222,8 @@ export interface TaxiiServerOptions {
    * view (`distill-intel/ui`'s `createAnalystView`). They authenticate through the server's own principals.
    */
   readonly mounts?: readonly ServerMount[];
+  /** Producer keys for collections with `requireSignatures` (see `loadTrustStore`; `trustStore` in the config file). */
+  readonly trustStore?: TrustStore;
 }
 
 const UUID4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -338,6 +347,10 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
         problems.add(`${cp}/acceptTypes`, 'acceptTypes must be a non-empty list of STIX object types');
       }
       if (c.requireProducer !== undefined && typeof c.requireProducer !== 'boolean') problems.add(`${cp}/requireProducer`, 'requireProducer must be true or false');
+      if (c.requireSignatures !== undefined && typeof c.requireSignatures !== 'boolean') problems.add(`${cp}/requireSignatures`, 'requireSignatures must be true or false');
+      if (c.requireSignatures === true && options.trustStore === undefined) {
+        problems.add(`${cp}/requireSignatures`, 'requireSignatures needs a trust store (trustStore in the config file) holding the producers\' keys');
+      }
       if (c.unattributed !== undefined && !UNATTRIBUTED.includes(c.unattributed)) {
         problems.add(`${cp}/unattributed`, `unattributed must be one of ${UNATTRIBUTED.map((u) => `"${u}"`).join(', ')}`);
       }

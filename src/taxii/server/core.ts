@@ -14,6 +14,7 @@ import { LoginGate } from './login-gate.js';
 import { RATE_LIMIT_DEFAULTS, RateLimiter } from './rate-limit.js';
 import { RightsTable } from './rights.js';
 import { bindingOf, writePolicyOf } from './write-policy.js';
+import { registerSignaturesExtension } from '../../provenance/definition.js';
 import { storageFailure } from './storage-errors.js';
 import { ALLOWED_METHODS, matchRoute } from './router.js';
 import type { RouteMatch } from './router.js';
@@ -35,6 +36,8 @@ const PURGE_INTERVAL_MS = HOUR_MS;
 
 function resolveState(options: TaxiiServerOptions): ServerState {
   checkServerOptions(options).throwIfAny('TAXII server options');
+  // signed objects are validated against the signatures extension's schema (bounded lists, well-formed entries)
+  registerSignaturesExtension();
   const limits = options.limits ?? {};
   const defaultMax = limits.maxContentLength ?? DEFAULTS.maxContentLength;
   const roots = new Map<string, ResolvedApiRoot>();
@@ -45,7 +48,7 @@ function resolveState(options: TaxiiServerOptions): ServerState {
       config: c,
       mediaTypes: c.mediaTypes ?? [STIX_MEDIA_TYPE],
       acceptTypes: c.acceptTypes === undefined ? undefined : new Set(c.acceptTypes),
-      writePolicy: writePolicyOf(c),
+      writePolicy: writePolicyOf(c, options.trustStore),
     }));
     const byKey = new Map<string, ResolvedCollection>();
     for (const c of collections) {

@@ -2,6 +2,7 @@ import { canonicalJson } from '../../stix/canonical-json.js';
 import { deterministicScoId, idContributingProperties, parseIdentifier } from '../../stix/ids.js';
 import { TLP1, TLP2, TLP2_EXTENSION_DEFINITION } from '../../stix/markings.js';
 import { kindOf } from '../../stix/rules/object-kinds.js';
+import { verifyObject } from '../../provenance/verify.js';
 import { ACCEPT, refuse } from './write-policy.js';
 import type { WriteCheck, WriteSubject, WriteVerdict } from './write-policy.js';
 
@@ -83,5 +84,34 @@ export const producerCheck: WriteCheck = {
   },
 };
 
+/**
+ * `requireSignatures`: the object must carry a trusted X.590 signature by its creator (see `verifyObject`), and the
+ * writer must be bound to the signer or relay for it, so a member can neither forge another's objects nor publish
+ * another's genuine ones under its own account unless it is a configured relay. The verdict's reason becomes the code
+ * (`signature-unsigned`, `signature-content-changed`, `signature-key-revoked`, `signature-signer-not-creator`...).
+ */
+export const signatureCheck: WriteCheck = {
+  name: 'signatures',
+  check({ object, principal, policy }: WriteSubject): WriteVerdict {
+    const trust = policy.signatures;
+    if (trust === undefined) return ACCEPT;
+    const verdict = verifyObject(object, { trust });
+    if (!verdict.trusted) {
+      return refuse(
+        `signature-${verdict.reason ?? 'untrusted'}`,
+        `this collection requires objects signed by their producer with a key the server trusts: ${verdict.message}`,
+      );
+    }
+    const signer = verdict.signer as string;
+    const { identities, relayFor } = principal.binding;
+    if (identities.has(signer) || relayFor === 'any' || relayFor.has(signer)) return ACCEPT;
+    const who = principal.anonymous ? 'an anonymous writer' : `principal "${principal.name}"`;
+    return refuse(
+      'signature-signer-not-bound',
+      `the object is signed by ${signer}, which ${who} is not bound to and does not relay for`,
+    );
+  },
+};
+
 /** The checks the server runs on every object, in order. */
-export const WRITE_CHECKS: readonly WriteCheck[] = [deterministicScoIdCheck, producerCheck];
+export const WRITE_CHECKS: readonly WriteCheck[] = [deterministicScoIdCheck, producerCheck, signatureCheck];

@@ -10,6 +10,8 @@
  * writer cannot slip between the check and the insert.
  */
 
+import type { TrustStore } from '../../provenance/trust-store.js';
+
 /** What a collection does with objects that carry no `created_by_ref` when it requires producers. */
 export type UnattributedPolicy = 'refuse' | 'allow-scos' | 'allow';
 
@@ -23,6 +25,12 @@ export interface CollectionWritePolicy {
   readonly requireProducer: boolean;
   /** Objects without `created_by_ref` under {@link requireProducer} (default `allow-scos`). */
   readonly unattributed: UnattributedPolicy;
+  /**
+   * `requireSignatures`: the trust store objects are verified against (absent: signatures are not required). Every
+   * object must carry an X.590 signature by its `created_by_ref` (for an SCO, by any trusted identity) with a key
+   * the store binds to that identity, in force when it signed; and the writer must be bound to (or relay for) the signer.
+   */
+  readonly signatures?: TrustStore;
 }
 
 /** The producer identities a principal is bound to, from its configuration. */
@@ -91,8 +99,15 @@ export const OPEN_POLICY: CollectionWritePolicy = Object.freeze({ requireProduce
 export const UNBOUND: ProducerBinding = Object.freeze({ identities: new Set<string>(), relayFor: new Set<string>() });
 
 /** The policy a collection's configuration asks for, defaults filled in. */
-export function writePolicyOf(config: { readonly requireProducer?: boolean; readonly unattributed?: UnattributedPolicy }): CollectionWritePolicy {
-  return { requireProducer: config.requireProducer === true, unattributed: config.unattributed ?? 'allow-scos' };
+export function writePolicyOf(
+  config: { readonly requireProducer?: boolean; readonly unattributed?: UnattributedPolicy; readonly requireSignatures?: boolean },
+  trust?: TrustStore,
+): CollectionWritePolicy {
+  return {
+    requireProducer: config.requireProducer === true,
+    unattributed: config.unattributed ?? 'allow-scos',
+    ...(config.requireSignatures === true && trust !== undefined ? { signatures: trust } : {}),
+  };
 }
 
 /** The binding a principal's configuration declares (`relayFor: ["*"]` relays for every producer). */
