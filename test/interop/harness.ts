@@ -120,15 +120,15 @@ export function indicator(extra: Record<string, unknown> = {}): Record<string, u
 }
 
 /** The curator publishes objects into a collection (as envelopes of at most 50 objects). */
-export async function publish(base: string, collection: string, objects: readonly Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < objects.length; i += 50) {
+export async function publish(base: string, collection: string, objects: readonly Record<string, unknown>[], perPost = 50): Promise<void> {
+  for (let i = 0; i < objects.length; i += perPost) {
     const res = await fetch(`${base}/feeds/collections/${collection}/objects/`, {
       method: 'POST',
       headers: { accept: TAXII, 'content-type': TAXII, authorization: basic(CREDENTIALS.writer.user, CREDENTIALS.writer.password) },
-      body: JSON.stringify({ objects: objects.slice(i, i + 50) }),
+      body: JSON.stringify({ objects: objects.slice(i, i + perPost) }),
     });
     const status = (await res.json()) as { success_count: number };
-    if (res.status !== 202 || status.success_count !== Math.min(50, objects.length - i)) {
+    if (res.status !== 202 || status.success_count !== Math.min(perPost, objects.length - i)) {
       throw new Error(`publish failed: ${res.status} ${JSON.stringify(status)}`);
     }
   }

@@ -54,7 +54,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const first = await store.addObjects(A, [stixObject('indicator', 1), stixObject('indicator', 2)]);
         const second = await store.addObjects(A, [stixObject('indicator', 3)]);
         const dates = [...first, ...second].map((r) => r.dateAdded);
-        expect(dates).toEqual([clock.now, clock.now + 1, clock.now + 2]);
+        // 1 µs apart within a write; each write's last row moves up to the next whole millisecond, and the next
+        // write starts after it (a poller that truncates -Last to milliseconds is sent nothing twice).
+        expect(dates).toEqual([clock.now, clock.now + 1_000, clock.now + 2_000]);
         expect([...first, ...second].map((r) => r.outcome)).toEqual(['added', 'added', 'added']);
       });
 
@@ -64,16 +66,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const [a] = await store.addObjects(A, [stixObject('indicator', 1)]);
         clock.now -= 5_000_000;
         const [b] = await store.addObjects(A, [stixObject('indicator', 2)]);
-        expect(b?.dateAdded).toBe((a?.dateAdded ?? 0) + 1);
+        // a + 1 µs, moved up to the next whole millisecond as the last row of its write.
+        expect(b?.dateAdded).toBe((a?.dateAdded ?? 0) + 1_000);
       });
 
-      it('uses the clock when it is ahead', async () => {
+      it('uses the clock when it is ahead (the last row of a write on the next whole millisecond)', async () => {
         const clock = new ManualClock();
         const store = await make({ clock: clock.read });
         await store.addObjects(A, [stixObject('indicator', 1)]);
         clock.now += 250;
-        const [b] = await store.addObjects(A, [stixObject('indicator', 2)]);
+        const [b, c] = await store.addObjects(A, [stixObject('indicator', 2), stixObject('indicator', 3)]);
         expect(b?.dateAdded).toBe(clock.now);
+        expect(c?.dateAdded).toBe(clock.now - 250 + 1_000);
+        // A duplicate at the end of a write does not keep the last added row from moving.
+        const [d, dup] = await store.addObjects(A, [stixObject('indicator', 4), stixObject('indicator', 3)]);
+        expect(d?.dateAdded).toBe(clock.now - 250 + 2_000);
+        expect(dup).toMatchObject({ outcome: 'duplicate', dateAdded: c?.dateAdded });
+        const page = await store.queryObjects(A, { versions: ['all'] }, 10);
+        expect(page.rows.map((r) => r.dateAdded)).toEqual([clock.now - 250, clock.now, clock.now - 250 + 1_000, clock.now - 250 + 2_000]);
       });
 
       it('numbers each collection on its own clock', async () => {

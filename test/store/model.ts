@@ -36,14 +36,24 @@ export class StoreModel {
   seq = 0;
 
   add(objects: readonly NewObject[], now: number): { outcome: AddOutcome; dateAdded: number }[] {
-    return objects.map((o) => {
+    let lastAdded: { result: number; row: number } | undefined;
+    const results = objects.map((o, i): { outcome: AddOutcome; dateAdded: number } => {
       const same = this.rows.find((r) => r.id === o.id && r.instant === instant(o.version));
       if (same !== undefined) return { outcome: same.json === o.json ? 'duplicate' : 'conflict', dateAdded: same.dateAdded };
       const dateAdded = Math.max(now, this.last + 1);
       this.last = dateAdded;
       this.rows.push({ ...o, instant: instant(o.version), dateAdded, seq: ++this.seq });
+      lastAdded = { result: i, row: this.rows.length - 1 };
       return { outcome: 'added', dateAdded };
     });
+    // The last row a write adds is moved up to the next whole millisecond (pollers that keep only milliseconds).
+    if (lastAdded !== undefined) {
+      const sealed = Math.ceil(this.last / 1000) * 1000;
+      this.rows[lastAdded.row] = { ...(this.rows[lastAdded.row] as ModelRow), dateAdded: sealed };
+      results[lastAdded.result] = { outcome: 'added', dateAdded: sealed };
+      this.last = sealed;
+    }
+    return results;
   }
 
   // Rows of one object selected by a version selection among the given spec versions.

@@ -109,8 +109,9 @@ describe('PostgresStore: date_added across concurrent writers', () => {
 
       gateB.open();
       const resultB = await writeB;
-      expect(resultA.map((r) => r.dateAdded)).toEqual([clock.now, clock.now + 1]);
-      expect(resultB.map((r) => r.dateAdded)).toEqual([clock.now + 2]);
+      // 1 µs apart within a write, each write's last row on the next whole millisecond.
+      expect(resultA.map((r) => r.dateAdded)).toEqual([clock.now, clock.now + 1_000]);
+      expect(resultB.map((r) => r.dateAdded)).toEqual([clock.now + 2_000]);
       // The poll after B's commit, from where the reader stopped, finds B's row.
       const next = await reader.queryManifest(A, { ...LAST, addedAfter: high }, 10);
       expect(next.rows.map((r) => r.id)).toEqual([sid('malware', 3)]);
@@ -302,8 +303,9 @@ describe('PostgresStore: storage', () => {
     try {
       await expect(second.getStatus('api1', status.id)).resolves.toEqual(status);
       const [later] = await second.addObjects(A, [stixObject('indicator', 3)]);
-      // the deleted row's date_added still counts: the counter never goes back
-      expect(later?.dateAdded).toBe((added[1]?.dateAdded ?? 0) + 1);
+      // the deleted row's date_added still counts: the counter never goes back (then the write's last row moves to
+      // the next whole millisecond)
+      expect(later?.dateAdded).toBe((added[1]?.dateAdded ?? 0) + 1_000);
     } finally {
       await second.close();
     }

@@ -38,7 +38,8 @@ describe('SqliteStore on disk', () => {
     expect(page.rows.map((r) => r.dateAdded)).toEqual(added.map((a) => a.dateAdded));
     await expect(second.getStatus('api1', status.id)).resolves.toEqual(status);
     const [later] = await second.addObjects(target, [stixObject('indicator', 3)]);
-    expect(later?.dateAdded).toBe((added[1]?.dateAdded ?? 0) + 1);
+    // After the high-water mark (1 µs later), on the next whole millisecond as the last row of its write.
+    expect(later?.dateAdded).toBe((added[1]?.dateAdded ?? 0) + 1_000);
     const [dup] = await second.addObjects(target, [stixObject('indicator', 1)]);
     expect(dup?.outcome).toBe('duplicate');
     await second.close();
@@ -94,7 +95,8 @@ describe('SqliteStore on disk', () => {
       const [r] = await writer.addObjects(target, [stixObject('indicator', i + 1)]);
       dates.push(r?.dateAdded ?? 0);
     }
-    expect(dates).toEqual(Array.from({ length: 6 }, (_, i) => clock.now + i));
+    // Each one-object write ends on its own whole millisecond.
+    expect(dates).toEqual(Array.from({ length: 6 }, (_, i) => clock.now + i * 1_000));
     const page = await one.queryManifest(target, { versions: ['last'] }, 10);
     expect(page.rows.map((r) => r.id)).toEqual(Array.from({ length: 6 }, (_, i) => sid('indicator', i + 1)));
     await one.close();

@@ -1,5 +1,6 @@
 import { isStatusConsistent, type Status } from '../protocol/resources.js';
 import { nowMicros, type Micros } from '../protocol/timestamps.js';
+import { nextDateAdded, sealDateAdded } from './date-added.js';
 import { StoreError } from './errors.js';
 import { checkLineage, lineageOfText, type VersionLineage } from './lineage.js';
 import type {
@@ -139,6 +140,7 @@ export class MemoryStore implements Store {
     const c = this.#collection(target, true) as MemCollection;
     const now = this.#clock();
     const results: AddResult[] = [];
+    let lastAdded: number | undefined;
     for (const o of objects) {
       const vKey = versionKey(o.version);
       const existing = c.byId.get(o.id) ?? [];
@@ -158,7 +160,7 @@ export class MemoryStore implements Store {
           continue;
         }
       }
-      const dateAdded = Math.max(now, c.lastDateAdded + 1);
+      const dateAdded = nextDateAdded(now, c.lastDateAdded);
       c.lastDateAdded = dateAdded;
       const row: MemRow = {
         seq: ++this.#seq,
@@ -180,8 +182,21 @@ export class MemoryStore implements Store {
       c.byId.set(o.id, existing);
       refreshFlags(existing);
       results.push({ id: o.id, version: o.version, outcome: 'added', dateAdded });
+      lastAdded = results.length - 1;
     }
+    if (lastAdded !== undefined) this.#seal(c, results, lastAdded);
     return results;
+  }
+
+  /** Moves the write's last row to a whole millisecond (see date-added.ts); it is the collection's last row. */
+  #seal(c: MemCollection, results: AddResult[], index: number): void {
+    const row = c.rows[c.rows.length - 1] as MemRow;
+    const sealed: MemRow = { ...row, dateAdded: sealDateAdded(row.dateAdded) };
+    c.rows[c.rows.length - 1] = sealed;
+    const siblings = c.byId.get(row.id) as MemRow[];
+    siblings[siblings.indexOf(row)] = sealed;
+    c.lastDateAdded = sealed.dateAdded;
+    results[index] = { ...(results[index] as AddResult), dateAdded: sealed.dateAdded };
   }
 
   #select(target: CollectionRef, query: ObjectQuery, limit: number): { rows: MemRow[]; more: boolean } {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { isStatusConsistent, type Status } from '../protocol/resources.js';
 import type { Micros } from '../protocol/timestamps.js';
+import { nextDateAdded, sealDateAdded } from './date-added.js';
 import { StoreError } from './errors.js';
 import { checkLineage, lineageOf, lineageOfText, type VersionLineage } from './lineage.js';
 import { loadPgDriver } from './postgres-driver.js';
@@ -82,7 +83,8 @@ interface WorkRow {
   readonly versionKey: string;
   readonly specKey: number;
   readonly specVersion: string;
-  readonly dateAdded: Micros;
+  /** Mutable only for the write's last new row, which is sealed to a whole millisecond (date-added.ts). */
+  dateAdded: Micros;
   readonly fingerprint: string | undefined;
   /** Text of a new row; stored rows' text is fetched only when a duplicate check needs it. */
   json: string | undefined;
@@ -359,6 +361,7 @@ export class PostgresStore implements Store {
     }
 
     let last = lastBefore;
+    let lastAdded: number | undefined;
     const results: AddResult[] = [];
     const touched = new Set<string>();
     objects.forEach((o, i) => {
@@ -379,8 +382,9 @@ export class PostgresStore implements Store {
           return;
         }
       }
-      const dateAdded = Math.max(now, last + 1);
+      const dateAdded = nextDateAdded(now, last);
       last = dateAdded;
+      lastAdded = results.length;
       list.push({
         seq: undefined,
         versionKey: vKey,
@@ -400,6 +404,15 @@ export class PostgresStore implements Store {
       results.push({ id: o.id, version: o.version, outcome: 'added', dateAdded });
     });
     if (touched.size === 0) return { result: results, last };
+    // The write's last row moves to a whole millisecond before anything is inserted (see date-added.ts).
+    const sealed = sealDateAdded(last);
+    if (sealed !== last && lastAdded !== undefined) {
+      const mine = results[lastAdded] as AddResult;
+      const row = (byId.get(mine.id) as WorkRow[]).find((r) => r.seq === undefined && r.dateAdded === last) as WorkRow;
+      row.dateAdded = sealed;
+      results[lastAdded] = { ...mine, dateAdded: sealed };
+      last = sealed;
+    }
 
     // Final flags per touched object; new rows are inserted with them, stored rows updated only when they change.
     const ins = { id: [] as string[], type: [] as string[], version: [] as string[], vkey: [] as string[], spec: [] as string[] };

@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { isStatusConsistent, type Status } from '../protocol/resources.js';
 import { nowMicros, type Micros } from '../protocol/timestamps.js';
+import { nextDateAdded, sealDateAdded } from './date-added.js';
 import { StoreError } from './errors.js';
 import type {
   AddResult,
@@ -166,6 +167,7 @@ export class SqliteStore implements Store {
     insertColl: Database.Statement<[string, string]>;
     lastDate: Database.Statement<[number], { last_date_added: number }>;
     setLastDate: Database.Statement<[number, number]>;
+    setDateAdded: Database.Statement<[number, number]>;
     rowsOfId: Database.Statement<[number, number, string], IdRow>;
     lineageOfId: Database.Statement<[number, number, string], LineageRow>;
     contentOf: Database.Statement<[number], { json: string; fingerprint: string | null }>;
@@ -208,6 +210,7 @@ export class SqliteStore implements Store {
       insertColl: db.prepare('INSERT OR IGNORE INTO collections (api_root, collection_id) VALUES (?, ?)'),
       lastDate: db.prepare('SELECT last_date_added FROM collections WHERE coll = ?'),
       setLastDate: db.prepare('UPDATE collections SET last_date_added = ? WHERE coll = ?'),
+      setDateAdded: db.prepare('UPDATE objects SET date_added = ? WHERE seq = ?'),
       rowsOfId: db.prepare(
         'SELECT seq, version_key, spec_key, spec_version, newest_spec, is_first, is_last, date_added ' +
           'FROM objects WHERE coll = ? AND id_hash = ? AND stix_id = ?',
@@ -280,6 +283,7 @@ export class SqliteStore implements Store {
     const now = this.#clock();
     let last = this.#stmt.lastDate.get(coll)?.last_date_added ?? 0;
     const results: AddResult[] = [];
+    let lastAdded: { index: number; seq: number } | undefined;
     for (const o of objects) {
       const vKey = versionKey(o.version);
       const hash = idHash(o.id);
@@ -303,7 +307,7 @@ export class SqliteStore implements Store {
           continue;
         }
       }
-      const dateAdded = Math.max(now, last + 1);
+      const dateAdded = nextDateAdded(now, last);
       last = dateAdded;
       const sKey = specKey(o.specVersion);
       const facts = existing.map(factsOf);
@@ -334,6 +338,16 @@ export class SqliteStore implements Store {
       mine.seq = Number(info.lastInsertRowid);
       if (facts.length > 0) this.#writeFlags(all);
       results.push({ id: o.id, version: o.version, outcome: 'added', dateAdded });
+      lastAdded = { index: results.length - 1, seq: mine.seq };
+    }
+    if (lastAdded !== undefined) {
+      // The write's last row moves to a whole millisecond (see date-added.ts).
+      const sealed = sealDateAdded(last);
+      if (sealed !== last) {
+        this.#stmt.setDateAdded.run(sealed, lastAdded.seq);
+        results[lastAdded.index] = { ...(results[lastAdded.index] as AddResult), dateAdded: sealed };
+        last = sealed;
+      }
     }
     this.#stmt.setLastDate.run(last, coll);
     return results;
