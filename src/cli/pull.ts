@@ -288,6 +288,8 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   let pages = 0;
   let checkpoint = state?.checkpoint ?? since;
   let converter: Converter | undefined;
+  // Set once pages are being read, so a failure can say which page and what was already written.
+  let listing = false;
   try {
     client = createClient(conn, io);
     const { collection } = await resolveCollection(client, conn.collection);
@@ -333,6 +335,7 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
       if (Object.keys(match).length > 0) syncOptions['match'] = match;
       if (limit !== undefined) syncOptions['limit'] = limit;
       try {
+        listing = true;
         const run = collection.sync(syncOptions as SyncOptions);
         for await (const page of run.pages()) {
           let text = '';
@@ -399,7 +402,9 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
       process.removeListener('SIGTERM', stop);
     }
     if (err instanceof UsageError) throw err;
-    io.stderr.write(`distill-intel pull: ${describeFailure(err)}\n`);
+    const where = listing ? `page ${pages + 1} failed: ` : '';
+    io.stderr.write(`distill-intel pull: ${where}${describeFailure(err)}\n`);
+    if (listing) io.stderr.write(resumeHint(pulled, pages, checkpoint, v.checkpoint));
     return EXIT.failure;
   }
   progress.clear();
@@ -415,3 +420,14 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   if (untrusted > 0) io.stderr.write(`${untrusted} untrusted object${untrusted === 1 ? ' was' : 's were'} ${dropUntrusted ? 'left out' : 'flagged'}\n`);
   return invalid > 0 || untrusted > 0 ? EXIT.findings : EXIT.ok;
 }
+
+/** What a failed pull had written, and how a re-run continues from there instead of starting over. */
+function resumeHint(pulled: number, pages: number, checkpoint: string | undefined, checkpointFile: string | undefined): string {
+  const written = `${pulled} object${pulled === 1 ? '' : 's'} from ${pages} page${pages === 1 ? '' : 's'} were written before it`;
+  if (checkpointFile !== undefined) {
+    return `distill-intel pull: ${written}; ${checkpointFile} holds checkpoint ${checkpoint ?? '(none: from the start)'}: run the same command again to resume there\n`;
+  }
+  if (checkpoint === undefined) return `distill-intel pull: ${written}\n`;
+  return `distill-intel pull: ${written}; to resume after them run again with --since ${checkpoint} (or keep the position with --checkpoint <file>)\n`;
+}
+

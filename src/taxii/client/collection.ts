@@ -102,6 +102,11 @@ export class TaxiiCollection {
     return child(await this.apiRoot.url(), 'collections', id, ...segments);
   }
 
+  /** The query with the client's default `limit` when the caller gave none (see `pageLimit`). */
+  #limited<Q extends { readonly limit?: number }>(query: Q): Q {
+    return query.limit === undefined ? { ...query, limit: this.#ctx.pageLimit } : query;
+  }
+
   /** The collection resource (§5.2): title, `can_read`, `can_write`, `media_types`... */
   async information(options: CallOptions = {}): Promise<Collection> {
     const res = await getResource(this.#ctx, await this.#url(options.signal), [], options.signal);
@@ -161,13 +166,13 @@ export class TaxiiCollection {
    * object twice; holds one page in memory.
    */
   objects(query: CollectionQuery & PageOptions = {}): Pager<StixObject> {
-    const pairs = encodeQuery('objects', query);
+    const pairs = encodeQuery('objects', this.#limited(query));
     return new Pager(() => this.#objectPages(() => this.#url(query.signal, 'objects'), pairs, query));
   }
 
   /** GET manifest (§5.3): one record per object version, with its `date_added`. */
   manifest(query: CollectionQuery & PageOptions = {}): Pager<ManifestRecord> {
-    const pairs = encodeQuery('manifest', query);
+    const pairs = encodeQuery('manifest', this.#limited(query));
     return new Pager(() =>
       this.#pages<ManifestRecord>(() => this.#url(query.signal, 'manifest'), pairs, checkManifest, manifestKey, query),
     );
@@ -178,13 +183,13 @@ export class TaxiiCollection {
    * A 404 means the collection holds no such object (or it is hidden from you).
    */
   object(objectId: string, query: ObjectQuery & PageOptions = {}): Pager<StixObject> {
-    const pairs = encodeQuery('object', query);
+    const pairs = encodeQuery('object', this.#limited(query));
     return new Pager(() => this.#objectPages(() => this.#url(query.signal, 'objects', objectId), pairs, query));
   }
 
   /** GET versions (§5.8): the `modified` values of one object's versions, oldest added first. */
   versions(objectId: string, query: VersionsQuery & PageOptions = {}): Pager<string> {
-    const pairs = encodeQuery('versions', query);
+    const pairs = encodeQuery('versions', this.#limited(query));
     return new Pager(() =>
       this.#pages<string>(() => this.#url(query.signal, 'objects', objectId, 'versions'), pairs, checkVersions, (v) => v, query),
     );

@@ -22,7 +22,7 @@ export interface CallOptions {
 
 /** Options of the paged listings, beside the filters. */
 export interface PageOptions extends CallOptions, ValidationOptions {
-  /** Identical page requests tolerated in a row before `paging-stalled` (default 3). */
+  /** Pages in a row that bring no new object before `paging-stalled` (default 3). */
   readonly maxStalledPages?: number;
   /**
    * Request the next page while the caller is still working on the current one (default: the client's `prefetch`,
@@ -37,6 +37,8 @@ export interface ClientContext {
   readonly transport: Transport;
   readonly validation: ValidationOptions;
   readonly maxStalledPages: number;
+  /** `limit` of page requests whose caller gave none. */
+  readonly pageLimit: number;
   readonly prefetch: boolean;
   readonly wait: Required<Omit<WaitOptions, 'signal'>>;
 }

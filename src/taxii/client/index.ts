@@ -16,6 +16,7 @@ export type { SyncCheckpoint, SyncOptions, SyncPage } from './sync.js';
 export type { MergedStatus } from './status.js';
 export type { ObjectsInput } from './envelopes.js';
 export type { CollectionQuery, DeleteQuery, MatchFilters, ObjectQuery, OneOrMany, VersionSelector, VersionsQuery } from './query.js';
+export { DEFAULT_PAGE_LIMIT } from './query.js';
 export type { TaxiiAuth, TaxiiTlsOptions } from './auth.js';
 export type { RetryOptions } from './retry.js';
 export type { ClientEvent, TimeoutOptions } from './transport.js';

@@ -5,7 +5,7 @@ import type { QueryPairs } from './query.js';
 /**
  * Pagination over the four paged endpoints (objects, manifest, one object, versions), TAXII 2.1 §3.4-§3.5.
  *
- * Each page is requested with the caller's filters. Then:
+ * Each page is requested with the caller's filters and `limit` (the collection handle adds a default one). Then:
  * - `more: false` (or absent) ends the listing;
  * - `more: true` with `next`: the next request sends `next` **with the same filters** (including the original
  *   `added_after`: a cursor belongs to the query that produced it);
@@ -18,8 +18,14 @@ import type { QueryPairs } from './query.js';
  * - items of a page whose key (id + version + spec version) was in the previous non-empty page are dropped. An
  *   inclusive `added_after` (`>=`), a timestamp header truncated to milliseconds, or a server repeating the boundary
  *   item after a retry all show up exactly there. Only one page of keys is kept.
- * - a request identical to the previous one (empty page with `more: true`, no `next`, no usable header) is tried
- *   again at most `maxStalledPages` times, then a `paging-stalled` error ends the loop rather than spinning forever.
+ * - items seen on an earlier page that ended at the same `X-TAXII-Date-Added-Last` are dropped too (a coarse header,
+ *   or a server going round in circles);
+ * - progress is judged by new objects, not by new requests: a page with `more: true` that brings no new item (empty,
+ *   only repeats, or a `X-TAXII-Date-Added-Last` older than one already seen: pages come in `date_added` order)
+ *   counts as stalled, and after `maxStalledPages` such pages in a row a `paging-stalled` error ends
+ *   the loop rather than spinning forever. Identical requests are fine as long as each brings new objects: medallion
+ *   (the OASIS reference server) hands back the same `next` token for every page while serving the next page each
+ *   time.
  *   A non-empty page with `more: true` and neither `next` nor a date header cannot be continued without risking a
  *   skip: `missing-date-added-last`.
  */
@@ -68,7 +74,7 @@ export interface PaginateOptions<T> {
   readonly query: QueryPairs;
   /** Identity of an item for de-duplication across a page boundary. */
   readonly keyOf: (item: T) => string;
-  /** Identical requests tolerated in a row before `paging-stalled` (default 3). */
+  /** Pages in a row with `more: true` and no new item tolerated before `paging-stalled` (default 3). */
   readonly maxStalledPages?: number | undefined;
   /** Request the next page while the caller works on the current one (default false). */
   readonly prefetch?: boolean | undefined;
@@ -133,6 +139,9 @@ export async function* paginate<T>(options: PaginateOptions<T>): AsyncGenerator<
   let next: string | undefined;
   let previousKeys = new Set<string>();
   let stalled = 0;
+  // The latest X-TAXII-Date-Added-Last seen, and the keys of the items of pages that ended there.
+  let latestAdded: number | undefined;
+  let tieKeys = new Set<string>();
   let query = buildQuery(base, addedAfter, next);
   let pending: Promise<RawPage<T>> | undefined = start(query);
   try {
@@ -140,13 +149,26 @@ export async function* paginate<T>(options: PaginateOptions<T>): AsyncGenerator<
       const raw: RawPage<T> = await (pending ?? start(query));
       pending = undefined;
       const keys = raw.items.map(options.keyOf);
+      const dateAddedLast = normaliseDateHeader(raw.dateAddedLast);
+      const added = dateAddedLast === undefined ? undefined : parseTaxiiTimestamp(dateAddedLast);
+      // Pages come in date_added order: a page ending before the latest one seen is going backwards (not progress,
+      // though its items are still handed out: nothing is dropped on the strength of a header alone), and one ending
+      // at it may repeat items of earlier pages ending there too, which are dropped by key.
+      const behind = added !== undefined && latestAdded !== undefined && added < latestAdded;
+      const level = added !== undefined && added === latestAdded;
       const items: T[] = [];
       raw.items.forEach((item, i) => {
-        if (!previousKeys.has(keys[i] as string)) items.push(item);
+        const key = keys[i] as string;
+        if (!previousKeys.has(key) && !(level && tieKeys.has(key))) items.push(item);
       });
       // An empty page says nothing about the boundary; keep the last non-empty page's keys.
       if (raw.items.length > 0) previousKeys = new Set(keys);
-      const dateAddedLast = normaliseDateHeader(raw.dateAddedLast);
+      if (added !== undefined && (latestAdded === undefined || added > latestAdded)) {
+        latestAdded = added;
+        tieKeys = new Set(keys);
+      } else if (level && tieKeys.size < MAX_TIE_KEYS) {
+        for (const k of keys) tieKeys.add(k);
+      }
       const page: Page<T> = {
         items,
         more: raw.more,
@@ -179,12 +201,14 @@ export async function* paginate<T>(options: PaginateOptions<T>): AsyncGenerator<
         }
       }
       const following = buildQuery(base, addedAfter, next);
-      if (problem === undefined && sameQuery(query, following)) {
+      const progressed = items.length > 0 && !behind;
+      if (problem === undefined && !progressed) {
         stalled++;
         if (stalled > maxStalled) {
           problem = new TaxiiProtocolError(
             'paging-stalled',
-            `the server answered the same request ${stalled} times with more: true and nothing to continue from`,
+            `the server answered ${stalled} pages in a row with more: true and no new object` +
+              (sameQuery(query, following) ? ' (to the same request)' : ''),
             { url: raw.url, httpStatus: raw.status },
           );
         }
@@ -202,6 +226,9 @@ export async function* paginate<T>(options: PaginateOptions<T>): AsyncGenerator<
     if (pending !== undefined) own.abort(new Error('listing closed'));
   }
 }
+
+/** Keys remembered for pages sharing one `X-TAXII-Date-Added-Last` (a coarse header); memory stays bounded past it. */
+const MAX_TIE_KEYS = 100_000;
 
 function sameQuery(a: QueryPairs, b: QueryPairs): boolean {
   return a.length === b.length && a.every((p, i) => p[0] === b[i]?.[0] && p[1] === b[i]?.[1]);

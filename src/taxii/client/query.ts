@@ -107,6 +107,13 @@ function listValue(option: string, value: OneOrMany<string>): string {
 }
 
 /**
+ * The `limit` sent with every page request when the caller gives none (TaxiiClientOptions `pageLimit`). Always sending
+ * one matters: the OASIS reference server (medallion) answers the second page with HTTP 500 when the first request had
+ * no `limit`, and taxii2-client, the most used client, always sends it. Servers serve fewer when their cap is lower.
+ */
+export const DEFAULT_PAGE_LIMIT = 1000;
+
+/**
  * Encodes filters for one endpoint as ordered query pairs: `added_after`, `limit`, then `match[...]` fields. Throws
  * before anything is sent when a value is malformed, when a field does not apply to the endpoint (e.g. `match.type` on
  * one object), or when the shared parser would refuse the query.

@@ -20,7 +20,10 @@ export interface RetryOptions {
    * with its 429/503, rather than the client sleeping silently for an hour.
    */
   readonly maxRetryAfterMs?: number;
-  /** HTTP statuses retried for idempotent requests (default `[429, 503]`). */
+  /**
+   * HTTP statuses retried for idempotent requests (default `[429, 500, 502, 503, 504]`): overload, and the transient
+   * server and gateway failures a page request may meet (the OASIS reference server answers some pages with 500).
+   */
   readonly statuses?: readonly number[];
   /**
    * Also retry POST (add objects) after a response status in `statuses` or a connection lost mid-request. Off by
@@ -43,7 +46,7 @@ export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
   maxDelayMs: 15_000,
   factor: 2,
   maxRetryAfterMs: 120_000,
-  statuses: Object.freeze([429, 503]),
+  statuses: Object.freeze([429, 500, 502, 503, 504]),
   retryPost: false,
   random: Math.random,
 });

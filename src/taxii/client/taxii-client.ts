@@ -8,6 +8,7 @@ import type { CallOptions, ClientContext, WaitOptions } from './context.js';
 import { getResource, requireBody } from './context.js';
 import { TaxiiClientUsageError } from './errors.js';
 import { checkDiscovery } from './responses.js';
+import { DEFAULT_PAGE_LIMIT } from './query.js';
 import { retryPolicy } from './retry.js';
 import type { RetryOptions } from './retry.js';
 import type { SyncOptions, SyncRun } from './sync.js';
@@ -46,8 +47,13 @@ export interface TaxiiClientOptions extends ValidationOptions {
   readonly dispatcher?: Dispatcher;
   /** Receives request, response and retry events (never credentials or bodies). */
   readonly onEvent?: (event: ClientEvent) => void;
-  /** Identical page requests tolerated in a row before `paging-stalled` (default 3). */
+  /** Pages in a row that bring no new object before `paging-stalled` (default 3). */
   readonly maxStalledPages?: number;
+  /**
+   * `limit` sent with every page request whose caller gave none (default {@link DEFAULT_PAGE_LIMIT}, 1000). A limit is
+   * always sent, on the first request and with every `next`, since some servers (medallion) fail without one.
+   */
+  readonly pageLimit?: number;
   /** Default of `PageOptions.prefetch`: fetch one page ahead during listings (default false: one page in memory). */
   readonly prefetch?: boolean;
   /** Defaults of `waitForStatus` and `addObjects` polling. */
@@ -128,6 +134,7 @@ export class TaxiiClient {
         ...(options.onDiagnostics !== undefined ? { onDiagnostics: options.onDiagnostics } : {}),
       },
       maxStalledPages: options.maxStalledPages ?? 3,
+      pageLimit: pageLimitOf(options.pageLimit),
       prefetch: options.prefetch ?? false,
       wait: { intervalMs: options.statusPolling?.intervalMs ?? 1_000, timeoutMs: options.statusPolling?.timeoutMs ?? 60_000 },
     };
@@ -234,4 +241,10 @@ export class TaxiiClient {
   toJSON(): Record<string, string | undefined> {
     return { url: this.#rootUrl?.href, discoveryUrl: this.#discoveryUrl?.href };
   }
+}
+
+function pageLimitOf(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_PAGE_LIMIT;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TaxiiClientUsageError('pageLimit', `must be a positive integer, got ${value}`);
+  return value;
 }

@@ -93,9 +93,21 @@ describe('retries', () => {
     expect(s.seen).toHaveLength(1 + FAST_RETRY.retries);
   });
 
+  it('retries 500, 502 and 504 on a page like 503, then reports the status', async () => {
+    for (const status of [500, 502, 504]) {
+      const { s, c } = await setup((_req, res) => sendJson(res, status, { title: 'Internal' }));
+      await expect(pullIds(c)).rejects.toMatchObject({ code: `TAXII_HTTP_${status}` });
+      expect(s.seen).toHaveLength(1 + FAST_RETRY.retries);
+      await c.close();
+      await s.close();
+      client = undefined;
+      server = undefined;
+    }
+  });
+
   it('does not retry other 4xx/5xx', async () => {
-    const { s, c } = await setup((_req, res) => sendJson(res, 500, { title: 'Internal' }));
-    await expect(pullIds(c)).rejects.toMatchObject({ code: 'TAXII_HTTP_500' });
+    const { s, c } = await setup((_req, res) => sendJson(res, 501, { title: 'Not Implemented' }));
+    await expect(pullIds(c)).rejects.toMatchObject({ code: 'TAXII_HTTP_501' });
     expect(s.seen).toHaveLength(1);
   });
 
