@@ -20,7 +20,7 @@ export class FanOutDetector implements Detector<AccountTable> {
   readonly name = 'fan-out';
   private readonly ips = new Map<string, Set<number>>();
   private readonly payments = new Map<string, Set<number>>();
-  private readonly ipCount = new Map<number, number>();
+  private readonly ipCount: number[] = [];
   /** Accounts per ASN and per user agent (context for campaign evidence). */
   readonly asnAccounts = new Map<string, number>();
   readonly agentAccounts = new Map<string, number>();
@@ -38,8 +38,8 @@ export class FanOutDetector implements Detector<AccountTable> {
   add(r: TelemetryRecord, a: AccountState): void {
     if (r.client_ip !== a.lastIp) {
       a.lastIp = r.client_ip;
-      const n = this.ipCount.get(a.index) ?? 0;
-      if (n < this.maxAddresses && index(this.ips, r.client_ip, a.index)) this.ipCount.set(a.index, n + 1);
+      const n = this.ipCount[a.index] ?? 0;
+      if (n < this.maxAddresses && index(this.ips, r.client_ip, a.index)) this.ipCount[a.index] = n + 1;
     }
     if (r.payment_fingerprint !== undefined && r.payment_fingerprint !== a.lastPayment) {
       a.lastPayment = r.payment_fingerprint;

@@ -44,7 +44,7 @@ function median(values: readonly number[]): number {
 
 export class TimingDetector implements Detector<AccountTable> {
   readonly name = 'timing';
-  private readonly state = new Map<number, TimingState>();
+  private readonly state: Array<TimingState | undefined> = [];
   private readonly phaseCounts = new Float64Array(PHASES);
   private readonly minuteCounts = new Map<number, number>();
   private readonly minCustomers: number;
@@ -54,10 +54,10 @@ export class TimingDetector implements Detector<AccountTable> {
   }
 
   add(r: TelemetryRecord, a: AccountState): void {
-    let s = this.state.get(a.index);
+    let s = this.state[a.index];
     if (s === undefined) {
       s = { phases: new Uint16Array(PHASES), hours: 0, lastHourPhase: -1, minutes: [], lastMinute: -1 };
-      this.state.set(a.index, s);
+      this.state[a.index] = s;
     }
     const hour = Math.floor(r.timestamp / 3_600_000);
     const phase = Math.floor((r.timestamp - hour * 3_600_000) / PHASE_MS);
@@ -84,8 +84,8 @@ export class TimingDetector implements Detector<AccountTable> {
     const m = median([...this.phaseCounts]);
     const limit = hotThreshold(m);
     const groups = new Map<number, number[]>();
-    for (const [index, s] of this.state) {
-      if (s.hours < 3) continue;
+    for (const [index, s] of this.state.entries()) {
+      if (s === undefined || s.hours < 3) continue;
       let best = -1;
       let bestCount = 0;
       for (let p = 0; p < PHASES; p++) {
@@ -124,8 +124,8 @@ export class TimingDetector implements Detector<AccountTable> {
     const uf = new UnionFind();
     const firstAt = new Map<number, number>();
     const synced: number[] = [];
-    for (const [index, s] of this.state) {
-      if (s.minutes.length < 4 || s.minutes.length > MAX_MINUTES) continue;
+    for (const [index, s] of this.state.entries()) {
+      if (s === undefined || s.minutes.length < 4 || s.minutes.length > MAX_MINUTES) continue;
       const hotMinutes = s.minutes.filter(hot);
       if (hotMinutes.length < TIMING_SHARE * s.minutes.length) continue;
       synced.push(index);
@@ -139,7 +139,7 @@ export class TimingDetector implements Detector<AccountTable> {
     for (const accounts of uf.groups(synced)) {
       const customers = entityCount(table, accounts);
       if (customers < this.minCustomers) continue;
-      const minutes = new Set(accounts.flatMap((i) => (this.state.get(i) as TimingState).minutes.filter(hot)));
+      const minutes = new Set(accounts.flatMap((i) => (this.state[i] as TimingState).minutes.filter(hot)));
       out.push({
         signal: 'synchronised-timing',
         key: `minutes:${Math.min(...minutes)}`,

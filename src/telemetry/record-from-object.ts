@@ -29,9 +29,48 @@ export type EpochUnit = 's' | 'ms' | 'ns';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const UNIT_MS: Readonly<Record<EpochUnit, number>> = { s: 1000, ms: 1, ns: 1e-6 };
 
+// Fast path for the common `YYYY-MM-DDTHH:MM:SS[.fff]Z`: logs come in time order, so the hour prefix repeats and
+// its epoch value is kept; only minutes, seconds and milliseconds are read per line.
+let cachedHour = '';
+let cachedHourMs = 0;
+
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1000;
+}
+
+function fastUtc(s: string): number | undefined {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(10) !== 84) return undefined;
+  const hour = s.slice(0, 13);
+  if (hour !== cachedHour) {
+    if (!RFC3339.test(s)) return undefined;
+    const ms = Date.parse(`${hour}:00:00Z`);
+    if (!Number.isFinite(ms)) return undefined;
+    cachedHour = hour;
+    cachedHourMs = ms;
+  }
+  const minutes = digit(s, 14) * 10 + digit(s, 15);
+  const seconds = digit(s, 17) * 10 + digit(s, 18);
+  if (minutes < 0 || minutes > 59 || seconds < 0 || seconds > 60) return undefined;
+  let millis = 0;
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46 /* . */) return undefined;
+    // Fractions beyond milliseconds are truncated, as Date.parse does.
+    for (let i = 20, scale = 100; i < n - 1; i++, scale /= 10) {
+      const d = digit(s, i);
+      if (d < 0) return undefined;
+      if (scale >= 1) millis += d * scale;
+    }
+  }
+  return cachedHourMs + minutes * 60_000 + seconds * 1000 + millis;
+}
+
 /** A time value as epoch milliseconds, or a reason it is not one. */
 export function parseTime(value: unknown, unit: EpochUnit | undefined): number | string {
   if (typeof value === 'string') {
+    const fast = fastUtc(value);
+    if (fast !== undefined) return fast;
     if (!RFC3339.test(value)) {
       if (unit !== undefined && /^\d+(?:\.\d+)?$/.test(value)) return Math.floor(Number(value) * UNIT_MS[unit]);
       return 'expected an RFC 3339 timestamp';

@@ -198,3 +198,15 @@ describe('TelemetryReader: OTLP JSON GenAI spans', () => {
     expect(mapped.records[0]?.account_id).toBe('gateway');
   });
 });
+
+describe('parseTime', () => {
+  it('reads RFC 3339 times as Date.parse does, on the cached-hour fast path and off it', async () => {
+    const { parseTime } = await import('../../src/telemetry/index.js');
+    for (const t of ['2026-03-02T10:17:05Z', '2026-03-02T10:17:05.5Z', '2026-03-02T10:17:05.123456Z', '2026-03-02T11:00:00.999Z', '2026-03-02T10:17:05+01:00', '2026-03-02 10:17:05Z', '2026-03-02t10:17:05z']) {
+      expect([t, parseTime(t, undefined)]).toEqual([t, Date.parse(t.replace(' ', 'T').toUpperCase())]);
+    }
+    expect(parseTime('2026-03-02T10:61:05Z', undefined)).toBe('expected an RFC 3339 timestamp');
+    expect(parseTime('2026-03-02T1x:17:05Z', undefined)).toBe('expected an RFC 3339 timestamp');
+    expect(parseTime(1772446625, 's')).toBe(1772446625000);
+  });
+});
