@@ -120,12 +120,53 @@ export interface ObjectVersionView {
   readonly json: string;
 }
 
+/** The JSS signature verdict on an object (see the provenance module). */
+export interface SignatureView {
+  readonly valid: boolean;
+  readonly trusted: boolean;
+  readonly signer?: string;
+  readonly signerName?: string;
+  readonly keyId?: string;
+  readonly reason?: string;
+  readonly message: string;
+  /** Whether the server has a trust store to judge keys with. */
+  readonly trustStore: boolean;
+}
+
+/** One row of the corroboration table: a shared object and the labs that sighted it. */
+export interface CorroborationRowView {
+  readonly object: string;
+  readonly type: string;
+  readonly name: string;
+  readonly producer?: string;
+  readonly labs: readonly string[];
+  readonly independentLabs: readonly string[];
+  readonly unverifiedLabs: readonly string[];
+  readonly sightings: number;
+  readonly totalCount: number;
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
+  readonly baseConfidence: number;
+  readonly confidence: number;
+}
+
+export interface CorroborationView {
+  /** Sightings were checked against the server's trust store. */
+  readonly verified: boolean;
+  /** The scan limit cut the input short. */
+  readonly truncated: boolean;
+  readonly rows: readonly CorroborationRowView[];
+  readonly labNames: Readonly<Record<string, string>>;
+}
+
 export interface ObjectView {
   readonly id: string;
   readonly type: string;
   readonly name: string;
   readonly tlp?: TlpBadge;
   readonly markings: readonly MarkingView[];
+  /** Present when the latest version carries JSS signatures. */
+  readonly signature?: SignatureView;
   /** Newest first; at most the view's version limit. */
   readonly versions: readonly ObjectVersionView[];
   readonly moreVersions: boolean;

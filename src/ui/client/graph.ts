@@ -1,5 +1,5 @@
 import cytoscape from 'cytoscape';
-import type { CampaignGraph, NodeKind } from '../view-model.js';
+import type { CampaignGraph, GraphNode, NodeKind } from '../view-model.js';
 
 /** Node colours by kind; chosen for contrast on the white canvas and told apart by shape too (colour is not enough). */
 const KIND_STYLE: Readonly<Record<NodeKind, { color: string; shape: cytoscape.Css.NodeShape }>> = {
@@ -20,23 +20,69 @@ const KIND_STYLE: Readonly<Record<NodeKind, { color: string; shape: cytoscape.Cs
 /** Above this many nodes, account labels are hidden (they are pseudonyms, and thousands of labels cost seconds). */
 const LABEL_LIMIT = 400;
 
+/** Space between neighbours on a ring, in graph units (labels need room; thousands of unlabelled accounts do not). */
+const SPACING = 46;
+const SPACING_DENSE = 9;
+
 /**
- * Draws the campaign graph: the campaign in the centre, each ring one hop further out (a concentric layout costs
- * O(n), which keeps thousands of accounts under the render budget). Activating a node opens its object page.
+ * Positions on concentric rings, one ring per hop from the campaign, neighbours of one kind side by side. Computed
+ * here in one pass (O(n)) rather than by a layout algorithm: thousands of accounts must be placed in milliseconds.
+ * A ring with more nodes than fit on it spirals outwards.
+ */
+function ringPositions(graph: CampaignGraph, big: boolean): Map<string, { x: number; y: number }> {
+  const byDepth = new Map<number, GraphNode[]>();
+  for (const n of graph.nodes) {
+    const list = byDepth.get(n.depth) ?? [];
+    list.push(n);
+    byDepth.set(n.depth, list);
+  }
+  const out = new Map<string, { x: number; y: number }>();
+  let radius = 0;
+  for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
+    const ring = (byDepth.get(depth) as GraphNode[]).sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+    if (depth === 0) {
+      ring.forEach((n, i) => out.set(n.id, { x: i * SPACING, y: 0 }));
+      radius = SPACING * 2;
+      continue;
+    }
+    const spacing = big && ring.length > 200 ? SPACING_DENSE : SPACING;
+    // Spiral: each turn holds as many nodes as fit on its circumference, and the next turn starts further out.
+    let placed = 0;
+    while (placed < ring.length) {
+      const fits = Math.max(6, Math.floor((2 * Math.PI * radius) / spacing));
+      const count = Math.min(fits, ring.length - placed);
+      for (let i = 0; i < count; i++) {
+        const angle = (2 * Math.PI * i) / count - Math.PI / 2;
+        out.set((ring[placed + i] as GraphNode).id, { x: radius * Math.cos(angle), y: radius * Math.sin(angle) });
+      }
+      placed += count;
+      radius += spacing;
+    }
+    radius += SPACING * 2;
+  }
+  return out;
+}
+
+/**
+ * Draws the campaign graph: the campaign in the centre, each ring one hop further out. Activating a node opens its object page.
  * Resolves once the first frame is drawn, with the milliseconds it took.
  */
 export function drawGraph(container: HTMLElement, graph: CampaignGraph, open: (id: string, type: string) => void): Promise<number> {
   const started = performance.now();
   const big = graph.nodes.length > LABEL_LIMIT;
+  const positions = ringPositions(graph, big);
   const elements: cytoscape.ElementDefinition[] = [];
   for (const n of graph.nodes) {
-    elements.push({ group: 'nodes', data: { id: n.id, label: big && n.kind === 'account' ? '' : n.label, kind: n.kind, type: n.type, depth: n.depth } });
+    const labelled = !big || n.kind !== 'account';
+    elements.push({ group: 'nodes', data: { id: n.id, label: n.label, kind: n.kind, type: n.type }, position: positions.get(n.id) ?? { x: 0, y: 0 }, ...(labelled ? { classes: 'labelled' } : {}) });
   }
   let i = 0;
   for (const e of graph.edges) elements.push({ group: 'edges', data: { id: `e${i++}`, source: e.source, target: e.target, label: e.label } });
   const style: cytoscape.StylesheetJson = [
+    { selector: 'node', style: { width: 18, height: 18 } },
     {
-      selector: 'node',
+      // Labels cost text measurement per node: only nodes worth reading get one (not thousands of pseudonyms).
+      selector: 'node.labelled',
       style: {
         label: 'data(label)',
         'font-size': 10,
@@ -44,8 +90,6 @@ export function drawGraph(container: HTMLElement, graph: CampaignGraph, open: (i
         'text-margin-y': 3,
         'text-wrap': 'ellipsis',
         'text-max-width': '140px',
-        width: 18,
-        height: 18,
         'min-zoomed-font-size': 7,
       },
     },
@@ -62,13 +106,7 @@ export function drawGraph(container: HTMLElement, graph: CampaignGraph, open: (i
       container,
       elements,
       style,
-      layout: {
-        name: 'concentric',
-        concentric: (node: cytoscape.NodeSingular) => 10 - Number(node.data('depth')),
-        levelWidth: () => 1,
-        minNodeSpacing: big ? 2 : 18,
-        animate: false,
-      },
+      layout: { name: 'preset', fit: true, padding: 20 },
       textureOnViewport: big,
       hideEdgesOnViewport: big,
       pixelRatio: big ? 1 : 'auto',

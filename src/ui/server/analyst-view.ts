@@ -4,6 +4,7 @@ import type { MountContext, ServerMount } from '../../taxii/server/mount.js';
 import type { Asset, ViewAssets } from './assets.js';
 import { DEFAULT_ASSETS_DIR, loadViewAssets, shellHtml } from './assets.js';
 import type { ViewLimits } from './view-api.js';
+import type { TrustStore } from '../../provenance/trust-store.js';
 import { DEFAULT_VIEW_LIMITS, readableCollections, ViewApi } from './view-api.js';
 
 /** Options of {@link createAnalystView}. */
@@ -14,6 +15,8 @@ export interface AnalystViewOptions {
   readonly assetsDir?: string;
   /** Bounds of the data endpoints (see {@link ViewLimits}). */
   readonly limits?: Partial<ViewLimits>;
+  /** Producers' keys: object pages show whether signatures are trusted, corroboration counts only verified sightings. */
+  readonly trust?: TrustStore;
 }
 
 /**
@@ -102,10 +105,10 @@ export function createAnalystView(options: AnalystViewOptions = {}): ServerMount
         throw new TaxiiError(401, 'authentication is required', { errorCode: 'unauthorized' });
       }
       if (ctx.path === '') return respond(200, 'text/html; charset=utf-8', shellHtml(await getAssets()), 'no-store');
-      api ??= new ViewApi(ctx.state, limits);
+      api ??= new ViewApi(ctx.state, limits, options.trust);
       const parts = segments(ctx.path);
       const params = new URLSearchParams(ctx.query);
-      // api/collections[/{root}/{collection}/(objects[/{id}] | campaigns/{id})]
+      // api/collections[/{root}/{collection}/(objects[/{id}] | campaigns/{id} | corroboration)]
       if (parts[0] === 'api' && parts[1] === 'collections') {
         if (parts.length === 2) return jsonResponse(api.collections(principal));
         const [, , root, key, what, id, extra] = parts;
@@ -113,6 +116,7 @@ export function createAnalystView(options: AnalystViewOptions = {}): ServerMount
           if (what === 'objects' && (id === undefined || id === '')) return jsonResponse(await api.objects(principal, root, key, params));
           if (what === 'objects' && id !== undefined) return jsonResponse(await api.object(principal, root, key, id));
           if (what === 'campaigns' && id !== undefined && id !== '') return jsonResponse(await api.campaign(principal, root, key, id));
+          if (what === 'corroboration' && (id === undefined || id === '')) return jsonResponse(await api.corroboration(principal, root, key));
         }
       }
       throw new TaxiiError(404, 'no analyst view page at this path', { errorCode: 'not-found' });

@@ -8,6 +8,10 @@ import { buildCampaignGraph, EDGE_TYPES, indexEdges, labelOf, nameOf, sightingsB
 import type { StixRecord } from './collection-reader.js';
 import { CollectionReader } from './collection-reader.js';
 import { tlpOf, tlpOfMarking } from './tlp.js';
+import { corroboration } from '../../match/corroboration.js';
+import type { TrustStore } from '../../provenance/trust-store.js';
+import { verifyObject } from '../../provenance/verify.js';
+import type { CorroborationView, SignatureView } from '../view-model.js';
 
 /** Limits of the view's data endpoints: every request reads a bounded part of a collection. */
 export interface ViewLimits {
@@ -98,10 +102,63 @@ function parseId(id: string, what: string): string {
 export class ViewApi {
   readonly #state: ServerState;
   readonly #limits: ViewLimits;
+  readonly #trust: TrustStore | undefined;
 
-  constructor(state: ServerState, limits: ViewLimits) {
+  constructor(state: ServerState, limits: ViewLimits, trust?: TrustStore) {
     this.#state = state;
     this.#limits = limits;
+    this.#trust = trust;
+  }
+
+  /** The verdict on an object's JSS signatures, if it carries any. */
+  #signature(obj: StixRecord, names: ReadonlyMap<string, StixRecord>): SignatureView | undefined {
+    if (!Array.isArray(obj['signatures'])) return undefined;
+    const v = verifyObject(obj, this.#trust === undefined ? {} : { trust: this.#trust });
+    const signerName = v.signer === undefined ? undefined : names.get(v.signer)?.['name'];
+    return {
+      valid: v.valid,
+      trusted: v.trusted,
+      ...(v.signer !== undefined ? { signer: v.signer } : {}),
+      ...(typeof signerName === 'string' ? { signerName } : {}),
+      ...(v.keyId !== undefined ? { keyId: v.keyId } : {}),
+      ...(v.reason !== undefined ? { reason: v.reason } : {}),
+      message: v.message,
+      trustStore: this.#trust !== undefined,
+    };
+  }
+
+  /**
+   * Which shared objects other labs sighted, how often and how independently (the matching module's corroboration
+   * report over the collection's sightings, the objects they sight, relationships and identities).
+   */
+  async corroboration(principal: Principal, rootPath: string, key: string): Promise<CorroborationView> {
+    const c = readableCollection(this.#state, principal, rootPath, key);
+    const reader = this.#reader(c);
+    const scanned = await reader.scan(['sighting', 'relationship', 'identity']);
+    const sighted = new Set<string>();
+    for (const o of scanned.objects) if (o.type === 'sighting' && typeof o['sighting_of_ref'] === 'string') sighted.add(o['sighting_of_ref']);
+    const targets = await reader.byIds(sighted);
+    const report = corroboration([...scanned.objects, ...targets.values()], this.#trust === undefined ? {} : { trust: this.#trust });
+    return {
+      verified: report.verified,
+      truncated: scanned.truncated,
+      labNames: report.labNames,
+      rows: report.rows.map((r) => ({
+        object: r.object,
+        type: r.type,
+        name: r.name ?? labelOf(targets.get(r.object), r.object),
+        ...(r.producer !== undefined ? { producer: r.producer } : {}),
+        labs: r.labs,
+        independentLabs: r.independentLabs,
+        unverifiedLabs: r.unverifiedLabs,
+        sightings: r.sightings,
+        totalCount: r.totalCount,
+        ...(r.firstSeen !== undefined ? { firstSeen: r.firstSeen } : {}),
+        ...(r.lastSeen !== undefined ? { lastSeen: r.lastSeen } : {}),
+        baseConfidence: r.baseConfidence,
+        confidence: r.confidence,
+      })),
+    };
   }
 
   #reader(c: ResolvedCollection, scanRows = this.#limits.scanRows): CollectionReader {
@@ -195,7 +252,8 @@ export class ViewApi {
     newest.sort((a, b) => Date.parse(b.version) - Date.parse(a.version) || (b.dateAdded < a.dateAdded ? -1 : 1));
     const latest = JSON.parse((newest[0] as ObjectVersionView).json) as StixRecord;
     const markingIds = Array.isArray(latest['object_marking_refs']) ? (latest['object_marking_refs'] as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-    const definitions = await reader.byIds(markingIds);
+    const signer = typeof latest['created_by_ref'] === 'string' ? [latest['created_by_ref']] : [];
+    const definitions = await reader.byIds([...markingIds, ...signer]);
     const markings: MarkingView[] = markingIds.map((mid) => {
       const def = definitions.get(mid);
       const tlp = tlpOfMarking(mid);
@@ -212,12 +270,14 @@ export class ViewApi {
       };
     });
     const tlp = tlpOf(latest);
+    const signature = this.#signature(latest, definitions);
     return {
       id,
       type: latest.type,
       name: nameOf(latest, id),
       ...(tlp !== undefined ? { tlp } : {}),
       markings,
+      ...(signature !== undefined ? { signature } : {}),
       versions: newest,
       moreVersions: total > newest.length,
     };

@@ -3,6 +3,7 @@ import { apiPath, getJson } from '../api.js';
 import { kindBadge, tlpBadge } from '../badges.js';
 import { append, h, link, replace } from '../dom.js';
 import type { PageFrame } from '../page.js';
+import { corroborationSection } from '../corroboration-table.js';
 import { showPage, when } from '../page.js';
 
 /** Types offered in the object filter (anything else is still listed under "all types"). */
@@ -84,6 +85,7 @@ export async function collectionPage(frame: PageFrame, root: string, key: string
     h('h1', {}, c.title),
     c.description !== undefined ? h('p', { class: 'lead' }, c.description) : null,
     h('section', { 'aria-labelledby': 'campaigns-h' }, h('h2', { id: 'campaigns-h' }, 'Campaigns'), pagedTable(root, key, 'Campaigns in this collection', ['campaign'])),
+    h('section', { 'aria-labelledby': 'corroboration-h' }, h('h2', { id: 'corroboration-h' }, 'Corroboration'), corroborationSection(root, key)),
     h('section', { 'aria-labelledby': 'objects-h' }, h('h2', { id: 'objects-h' }, 'All objects'), h('p', {}, h('label', { for: 'type-filter' }, 'Show '), select), objectsHolder),
   );
 }

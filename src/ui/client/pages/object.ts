@@ -1,4 +1,4 @@
-import type { CollectionSummary, ObjectView } from '../../view-model.js';
+import type { CollectionSummary, ObjectView, SignatureView } from '../../view-model.js';
 import { apiPath, getJson } from '../api.js';
 import { kindBadge, tlpBadge } from '../badges.js';
 import { h } from '../dom.js';
@@ -12,6 +12,20 @@ function pretty(json: string): string {
   } catch {
     return json;
   }
+}
+
+/** The signature verdict in words: trusted (and by whom), valid but untrusted (and why), or failing. */
+function signatureBlock(sig: SignatureView): HTMLElement {
+  const who = sig.signerName ?? sig.signer ?? 'an unknown signer';
+  const verdict = sig.trusted ? `Signed by ${who}: trusted` : sig.valid ? `Signature valid but not trusted (${sig.reason ?? 'untrusted'})` : `Signature does not verify (${sig.reason ?? 'invalid'})`;
+  return h(
+    'div',
+    { class: `signature ${sig.trusted ? 'sig-trusted' : sig.valid ? 'sig-untrusted' : 'sig-invalid'}`, id: 'signature' },
+    h('p', { class: 'sig-verdict' }, verdict),
+    h('p', {}, sig.message),
+    sig.keyId !== undefined ? h('p', {}, 'Key ', h('code', {}, sig.keyId)) : null,
+    sig.trustStore ? null : h('p', { class: 'status' }, 'This server has no trust store configured, so no key is trusted.'),
+  );
 }
 
 /** One object: its markings and its newest versions, each as the exact JSON the server stores. */
@@ -41,6 +55,7 @@ export async function objectPage(frame: PageFrame, root: string, key: string, id
     ],
     h('h1', {}, view.name, view.tlp !== undefined ? ' ' : null, tlpBadge(view.tlp)),
     h('p', { class: 'meta' }, kindBadge(view.type), ' ', h('code', {}, view.id)),
+    h('section', { 'aria-labelledby': 'signature-h' }, h('h2', { id: 'signature-h' }, 'Provenance'), view.signature !== undefined ? signatureBlock(view.signature) : h('p', {}, 'Not signed.')),
     h('section', { 'aria-labelledby': 'markings-h' }, h('h2', { id: 'markings-h' }, 'Markings'), markings),
     h('section', { 'aria-labelledby': 'versions-h' }, h('h2', { id: 'versions-h' }, `Versions (${view.versions.length}${view.moreVersions ? ' newest shown' : ''})`), ...versions),
   );
