@@ -4,7 +4,8 @@ import { StixParseError, StixValidationError } from './errors.js';
 import type { ParseDiagnostic } from './safe-json.js';
 import { checkJsonValue, DEFAULT_MAX_DEPTH, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
 import type { StixObject } from './types/index.js';
-import { validateAcrossInto, validateBundleEnvelopeInto, validateObjectInto } from './validate.js';
+import { InputChecks } from './input-checks.js';
+import { envelopeWarning, isEnvelope, validateBundleEnvelopeInto, validateObjectInto } from './validate.js';
 
 export type { ParseDiagnostic } from './safe-json.js';
 
@@ -37,6 +38,8 @@ interface Candidate {
   readonly depth: number;
   /** NDJSON line, for diagnostics. */
   readonly line?: number;
+  /** The enclosing bundle's `spec_version`, when the candidate came from a bundle. */
+  readonly bundleSpecVersion?: unknown;
 }
 
 /**
@@ -78,23 +81,20 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
     candidates = unwrap(input, diagnostics, maxDepth, false, options.strict === true);
   }
   const safety = { maxDepth, rejectSharedReferences: !fromText };
-  const safe = candidates.map((c) => checkJsonValue(c.value, c.pointer, [], { ...safety, startDepth: c.depth }));
+  const checks = new InputChecks(candidates[0]?.bundleSpecVersion);
   const across: Diagnostic[] = [];
-  validateAcrossInto(
-    candidates.map((c, i) => (safe[i] === true ? c.value : undefined)),
-    (i) => candidates[i]?.pointer ?? '',
-    across,
-  );
   for (let k = 0; k < candidates.length; k++) {
     const c = candidates[k] as Candidate;
     const start = diagnostics.length;
-    if (safe[k] === true) {
-      validateObjectInto(c.value, c.pointer, diagnostics, { strict: options.strict === true });
-      for (const d of across) if (d.path.startsWith(c.pointer + '/')) diagnostics.push(d);
+    let clean = true;
+    if (checkJsonValue(c.value, c.pointer, [], { ...safety, startDepth: c.depth })) {
+      const stix20 = checks.stix20Objects;
+      validateObjectInto(c.value, c.pointer, diagnostics, { strict: options.strict === true }, checks);
+      // A STIX 2.0 object is not a 2.1 object: the input's one stix-2.0-content finding covers it.
+      if (checks.stix20Objects > stix20) clean = false;
     } else {
       checkJsonValue(c.value, c.pointer, diagnostics, { ...safety, startDepth: c.depth, removeUnsafeKeys: fromText });
     }
-    let clean = true;
     for (let i = start; i < diagnostics.length; i++) {
       const d = diagnostics[i] as ParseDiagnostic;
       if (c.line !== undefined && d.line === undefined) diagnostics[i] = { ...d, line: c.line };
@@ -102,8 +102,30 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
     }
     if (clean) objects.push(c.value as StixObject);
   }
+  // Findings across objects (duplicate versions, language-content targets, 2.0 content) drop the objects they name.
+  checks.finish(across);
+  if (across.length > 0) {
+    const failed = new Set<string>();
+    const pointers = new Set(candidates.map((c) => c.pointer));
+    for (const d of across) {
+      diagnostics.push(d);
+      if (d.severity === 'error' && d.code !== 'stix-2.0-content') failed.add(objectPointer(d.path, pointers));
+    }
+    if (failed.size > 0) {
+      const keep = new Set(candidates.filter((c) => !failed.has(c.pointer)).map((c) => c.value));
+      return { objects: objects.filter((o) => keep.has(o)), diagnostics };
+    }
+  }
   return { objects, diagnostics };
 }
+
+/** The pointer of the candidate a finding's path lies in (its longest prefix that is a candidate's pointer). */
+function objectPointer(path: string, pointers: ReadonlySet<string>): string {
+  let p = path;
+  while (p !== '' && !pointers.has(p)) p = p.slice(0, p.lastIndexOf('/'));
+  return p;
+}
+
 
 /**
  * Like {@link parse}, but throws instead of dropping anything.
@@ -128,7 +150,9 @@ export function parseOrThrow(input: unknown, options: ParseOptions = {}): StixOb
 function unwrap(value: unknown, diagnostics: ParseDiagnostic[], maxDepth: number, fromText: boolean, strict: boolean): Candidate[] {
   // Array.from, not map: map skips the holes of a sparse array and would leave undefined candidates behind.
   if (Array.isArray(value)) return Array.from(value as unknown[], (v, i) => ({ value: v, pointer: '/' + String(i), depth: 2 }));
-  if (value !== null && typeof value === 'object' && (value as Record<string, unknown>)['type'] === 'bundle') {
+  const envelope = isEnvelope(value);
+  if (envelope) diagnostics.push(envelopeWarning(''));
+  if (envelope || (value !== null && typeof value === 'object' && (value as Record<string, unknown>)['type'] === 'bundle')) {
     const bundle = value as Record<string, unknown>;
     // The envelope's own keys and values; its objects are checked one by one by the caller.
     for (const key of Object.keys(bundle)) {
@@ -146,7 +170,7 @@ function unwrap(value: unknown, diagnostics: ParseDiagnostic[], maxDepth: number
         checkJsonValue(bundle[key], joinPointer('', key), diagnostics, options);
       }
     }
-    validateBundleEnvelopeInto(bundle, '', diagnostics, strict);
+    if (!envelope) validateBundleEnvelopeInto(bundle, '', diagnostics, strict);
     const objects = bundle['objects'];
     if (objects === undefined) return [];
     if (!Array.isArray(objects)) return []; // reported by the bundle schema
@@ -155,7 +179,7 @@ function unwrap(value: unknown, diagnostics: ParseDiagnostic[], maxDepth: number
     for (let i = 0; i < objects.length; i++) {
       const v: unknown = objects[i];
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        candidates.push({ value: v, pointer: joinPointer('/objects', i), depth: 3 });
+        candidates.push({ value: v, pointer: joinPointer('/objects', i), depth: 3, bundleSpecVersion: bundle['spec_version'] });
       }
     }
     return candidates;

@@ -1,12 +1,12 @@
 import type { Diagnostic } from './diagnostic.js';
 import { hasErrors, joinPointer } from './diagnostic.js';
 import { StixValidationError } from './errors.js';
+import { InputChecks } from './input-checks.js';
 import { checkCoOccurrence } from './rules/co-occurrence.js';
 import { checkCommonProperties } from './rules/common-properties.js';
 import { checkExtensionDefinition, checkExtensions } from './rules/extensions.js';
 import { checkIdentifier } from './rules/identifiers.js';
 import { checkMarkingDefinition, checkMarkingUse } from './rules/markings.js';
-import { checkLanguageContentTargets } from './rules/language-content.js';
 import { checkNames } from './rules/names.js';
 import { kindOf, STANDARD_KINDS } from './rules/object-kinds.js';
 import { checkRecommended } from './rules/recommended.js';
@@ -43,14 +43,38 @@ export interface ValidateOptions {
 export function validate(input: unknown, options: ValidateOptions = {}): Diagnostic[] {
   const ctx: RuleContext = { strict: options.strict === true, out: [] };
   if (Array.isArray(input)) {
-    for (let i = 0; i < input.length; i++) validateObject(input[i], '/' + String(i), ctx);
-    checkLanguageContentTargets(input, (i) => '/' + String(i), ctx);
+    const checks = new InputChecks();
+    for (let i = 0; i < input.length; i++) validateObject(input[i], '/' + String(i), ctx, checks);
+    checks.finish(ctx.out);
   } else if (isObject(input) && input['type'] === 'bundle') {
     validateBundle(input, '', ctx);
+  } else if (isEnvelope(input)) {
+    ctx.out.push(envelopeWarning(''));
+    validateList(input['objects'] as unknown[], '/objects', ctx, new InputChecks());
   } else {
-    validateObject(input, '', ctx);
+    const checks = new InputChecks();
+    validateObject(input, '', ctx, checks);
+    checks.finish(ctx.out);
   }
   return ctx.out;
+}
+
+/**
+ * True for a JSON object with an `objects` list and no `type`: a TAXII envelope (TAXII 2.1 §3.7), or a bundle that
+ * lost its `type`. Its objects are validated; {@link envelopeWarning} says it is not a bundle.
+ */
+export function isEnvelope(value: unknown): value is JsonObject {
+  return isObject(value) && value['type'] === undefined && Array.isArray(value['objects']);
+}
+
+/** The warning for content read as a TAXII envelope rather than a bundle (§8.1: a bundle has `type: "bundle"`). */
+export function envelopeWarning(pointer: string): Diagnostic {
+  return {
+    code: 'bundle-type-missing',
+    severity: 'warning',
+    path: pointer,
+    message: 'an object with "objects" but no "type": "bundle" is read as a TAXII envelope, not a STIX bundle (§8.1)',
+  };
 }
 
 /**
@@ -67,18 +91,20 @@ export function validateOrThrow(input: unknown, options: ValidateOptions = {}): 
 
 /**
  * Validates one object (not a bundle) whose JSON pointer within a larger input is `pointer`, appending findings to
- * `out`. Exposed for callers that walk their own containers (TAXII envelopes, NDJSON streams).
+ * `out`. Exposed for callers that walk their own containers (TAXII envelopes, NDJSON streams): pass one
+ * {@link InputChecks} for all the objects of one input, and call its `finish` after the last one, so that the checks
+ * across objects (duplicate versions, language-content targets, STIX 2.0 content) run too. Without `checks` the
+ * object is an input of its own.
  */
-export function validateObjectInto(value: unknown, pointer: string, out: Diagnostic[], options: ValidateOptions = {}): void {
-  validateObject(value, pointer, { strict: options.strict === true, out });
-}
-
-/**
- * The checks that span several objects of one bundle, list or stream (§7.1 language-content object_modified), for
- * callers that validate objects one by one with {@link validateObjectInto}.
- */
-export function validateAcrossInto(objects: readonly unknown[], pointerOf: (index: number) => string, out: Diagnostic[]): void {
-  checkLanguageContentTargets(objects, pointerOf, { strict: false, out });
+export function validateObjectInto(value: unknown, pointer: string, out: Diagnostic[], options: ValidateOptions = {}, checks?: InputChecks): void {
+  const ctx = { strict: options.strict === true, out };
+  if (checks !== undefined) {
+    validateObject(value, pointer, ctx, checks);
+    return;
+  }
+  const own = new InputChecks();
+  validateObject(value, pointer, ctx, own);
+  own.finish(out);
 }
 
 /**
@@ -102,16 +128,19 @@ function validateBundle(bundle: JsonObject, pointer: string, ctx: RuleContext): 
   validateBundleEnvelopeInto(bundle, pointer, ctx.out, ctx.strict);
   const objects = bundle['objects'];
   if (!Array.isArray(objects)) return;
-  const base = joinPointer(pointer, 'objects');
-  for (let i = 0; i < objects.length; i++) {
-    const obj: unknown = objects[i];
-    // The bundle schema reports entries that are not objects.
-    if (isObject(obj)) validateObject(obj, base + '/' + String(i), ctx);
-  }
-  checkLanguageContentTargets(objects, (i) => base + '/' + String(i), ctx);
+  validateList(objects, joinPointer(pointer, 'objects'), ctx, new InputChecks(bundle['spec_version']));
 }
 
-function validateObject(value: unknown, pointer: string, ctx: RuleContext): void {
+function validateList(objects: readonly unknown[], base: string, ctx: RuleContext, checks: InputChecks): void {
+  for (let i = 0; i < objects.length; i++) {
+    const obj: unknown = objects[i];
+    // The bundle schema reports entries of a bundle that are not objects.
+    if (isObject(obj)) validateObject(obj, base + '/' + String(i), ctx, checks);
+  }
+  checks.finish(ctx.out);
+}
+
+function validateObject(value: unknown, pointer: string, ctx: RuleContext, checks?: InputChecks): void {
   if (!isObject(value)) {
     reportError(ctx, 'not-an-object', pointer, 'a STIX object must be a JSON object');
     return;
@@ -125,6 +154,11 @@ function validateObject(value: unknown, pointer: string, ctx: RuleContext): void
   if (type === 'bundle') {
     reportError(ctx, 'bundle-nested', pointer, 'a bundle cannot be an object of a bundle or list (§8)');
     return;
+  }
+  // STIX 2.0 objects are counted for one finding per input, never judged by 2.1 rules that do not apply to them.
+  if (checks !== undefined) {
+    if (checks.stix20(value, pointer)) return;
+    checks.add(value, pointer, ctx.out);
   }
   schemaDiagnosticsInto(value, pointer, ctx.out);
   const kind = kindOf(value, type);

@@ -105,6 +105,8 @@ function isStandard(obj: Json): boolean {
 /** What we report for a missing property: the schema's `required`, or common-properties for non-standard types. */
 function missing(loc: Located, prop: string): Expectation {
   if (prop === 'type') return { code: 'type-missing', path: loc.pointer };
+  // §3.2: an SDO/SRO/SMO without spec_version is STIX 2.0 content, reported once and not judged by 2.1 rules.
+  if (prop === 'spec_version' && 'created' in loc.obj) return { code: 'stix-2.0-content', path: loc.pointer };
   return {
     code: isStandard(loc.obj) ? 'schema-required' : 'common-property-missing',
     path: loc.pointer,
@@ -408,16 +410,16 @@ const CATEGORIES: readonly Category[] = [
  */
 const INVALID_OVERRIDES: Readonly<Record<string, { readonly expect: Expectation; readonly why: string }>> = {
   'invalid/val-case__test_enforce_refs__8d394bf8d8.json': {
-    expect: { code: 'schema-required', path: '/objects/0', messageIncludes: "'spec_version'" },
-    why: '§2.9: an identifier may hold any RFC 4122 UUID (v1 here; v4 is only a SHOULD), so the id is well-formed; the object lacks spec_version (§3.2).',
+    expect: { code: 'stix-2.0-content', path: '/objects/0' },
+    why: '§2.9: an identifier may hold any RFC 4122 UUID (v1 here; v4 is only a SHOULD), so the id is well-formed; the object lacks spec_version, so it is STIX 2.0 content (§3.2).',
   },
   'invalid/stix2-case__test_filesystem_sink_add_stix_bundle_dict__15977e87d6.json': {
-    expect: { code: 'schema-required', path: '/objects/0', messageIncludes: "'spec_version'" },
-    why: '§3.2: created must be precise to at least the millisecond; 6 fraction digits are allowed (OASIS accepts them elsewhere in this corpus). The object lacks spec_version (§3.2).',
+    expect: { code: 'stix-2.0-content', path: '/objects/0' },
+    why: '§3.2: created must be precise to at least the millisecond; 6 fraction digits are allowed (OASIS accepts them elsewhere in this corpus). The object lacks spec_version, so it is STIX 2.0 content (§3.2).',
   },
   'invalid/stix2-case__test_filesystem_sink_json_stix_bundle__29c833b50f.json': {
-    expect: { code: 'schema-required', path: '/objects/0', messageIncludes: "'spec_version'" },
-    why: '§3.2: created must be precise to at least the millisecond; 6 fraction digits are allowed. The object lacks spec_version (§3.2).',
+    expect: { code: 'stix-2.0-content', path: '/objects/0' },
+    why: '§3.2: created must be precise to at least the millisecond; 6 fraction digits are allowed. The object lacks spec_version, so it is STIX 2.0 content (§3.2).',
   },
   'invalid/stix2-case__test_registered_new_extension_marking_allow_custom_false__4721188bb1.json': {
     expect: { code: 'schema-required', path: '', messageIncludes: "'created'" },
@@ -435,25 +437,26 @@ const INVALID_OVERRIDES: Readonly<Record<string, { readonly expect: Expectation;
  */
 const CREATED_BY_NOT_IDENTITY = '§3.2: created_by_ref is an identifier of type identity; source--... is not one.';
 const MALFORMED_REF = '§2.7: an identifier is <type>--<UUID>; the src_ref UUID has 11 digits in its last group.';
-const STIX20 = '§3.2: spec_version is required on SDOs/SROs and must be "2.1"; OASIS validated these as STIX 2.0 content.';
+const STIX20 =
+  '§3.2: an SDO/SRO without spec_version (or with "2.0") is STIX 2.0 content; OASIS validated it by 2.0 rules, we report it once (stix-2.0-content) and do not judge it by 2.1 rules.';
 const VALID_OVERRIDES: Readonly<Record<string, { readonly expect: Expectation; readonly why: string }>> = {
   'valid/stix2-case__test_filesystem_source_query_single__ce41857704.json': {
     expect: { code: 'schema-format', path: '/created' },
     why: '§3.2: created MUST be precise to the millisecond (2017-06-01T00:00:00Z has no fraction).',
   },
   'valid/stix2-data__cti-python-stix2__stix2__test__v21__stix2_data__malware__malware--b42378e0-f147-496f-992a-26a49705395b__20170531213215263882.json':
-    { expect: { code: 'schema-required', path: '/objects/0', messageIncludes: "'spec_version'" }, why: STIX20 },
-  'valid/val-case__test_all__231de9d701.json': { expect: { code: 'schema-const', path: '/objects/0/spec_version' }, why: STIX20 },
-  'valid/val-case__test_all__cdd646d62d.json': { expect: { code: 'schema-const', path: '/objects/0/spec_version' }, why: STIX20 },
+    { expect: { code: 'stix-2.0-content', path: '/objects/0' }, why: STIX20 },
+  'valid/val-case__test_all__231de9d701.json': { expect: { code: 'stix-2.0-content', path: '/objects/0' }, why: STIX20 },
+  'valid/val-case__test_all__cdd646d62d.json': { expect: { code: 'stix-2.0-content', path: '/objects/0' }, why: STIX20 },
   'valid/val-case__test_bundle__2350aad02a.json': {
-    expect: { code: 'schema-required', path: '/objects/0', messageIncludes: "'spec_version'" },
+    expect: { code: 'stix-2.0-content', path: '/objects/0' },
     why: STIX20,
   },
   'valid/val-case__test_cmd__29e109d868.json': {
-    expect: { code: 'schema-required', path: '/objects/0', messageIncludes: "'spec_version'" },
+    expect: { code: 'stix-2.0-content', path: '/objects/0' },
     why: STIX20,
   },
-  'valid/val-case__test_cmd_and_obj__f4e28cbf60.json': { expect: { code: 'schema-const', path: '/objects/0/spec_version' }, why: STIX20 },
+  'valid/val-case__test_cmd_and_obj__f4e28cbf60.json': { expect: { code: 'stix-2.0-content', path: '/objects/0' }, why: STIX20 },
   'valid/val-case__test_custom_property_name_invalid_character__22af5aaece.json': {
     expect: { code: 'property-name-invalid', path: '/my_new_property!' },
     why: '§11.1: custom property names MUST only contain a-z, 0-9 and _ (OASIS\'s regex is not anchored).',

@@ -61,7 +61,8 @@ function checkDefinedExtension(
   const registered = getExtension(id);
   if (registered === undefined) {
     const message = `extension '${id}' is not registered: its content is kept but not validated (§7.3)`;
-    reportWarning(ctx, 'extension-unknown', path, message);
+    // §7.3 lets a consumer that does not know an extension ignore it (a MAY), so not even strict mode refuses one.
+    ctx.out.push({ code: 'extension-unknown', severity: 'warning', path, message });
     return;
   }
   if (!registered.extensionTypes.includes(extType as (typeof registered.extensionTypes)[number])) {

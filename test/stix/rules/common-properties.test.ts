@@ -43,10 +43,11 @@ describe('common properties of objects without a standard schema (§3.2)', () =>
     ]);
   });
 
-  it('spec_version must be 2.1 (spec-version-invalid)', () => {
-    expect(find(validate({ ...newSdo, spec_version: '2.0' }), 'spec-version-invalid')).toEqual([
+  it('spec_version must be 2.1 (spec-version-invalid); "2.0" marks STIX 2.0 content instead', () => {
+    expect(find(validate({ ...newSdo, spec_version: '2.2' }), 'spec-version-invalid')).toEqual([
       expect.objectContaining({ path: '/spec_version' }),
     ]);
+    expect(validate({ ...newSdo, spec_version: '2.0' })).toEqual([expect.objectContaining({ code: 'stix-2.0-content', path: '' })]);
   });
 
   it('created_by_ref and object_marking_refs point at identity / marking-definition (reference-target-invalid)', () => {

@@ -1,0 +1,83 @@
+/**
+ * bench/validate-command: the `distill-intel validate big.ndjson` command users run, timed end to end (process
+ * start-up, reading, validation, report) on 100,000 corpus-shaped objects, beside `JSON.parse` of the same lines.
+ *
+ *   npm run build && node --import ./bench/register.js bench/validate-command.ts [count] [rounds]
+ *
+ * Target (issue 13): the command takes at most 3x the JSON.parse of the same lines, start-up included, and its memory
+ * is bounded by the largest object, not by the file. Two baselines are printed: JSON.parse of every line in this
+ * process (no start-up, no reading), and a `node` process that reads the file line by line and parses each line
+ * (start-up and reading included, as for the command). Peak RSS is printed for the command on the file and on a file
+ * ten times larger: bounded memory means the two peaks stay close.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import { corpusShapedObjects } from './corpus-shapes.js';
+
+const count = Number(process.argv[2] ?? 100_000);
+const rounds = Number(process.argv[3] ?? 5);
+const cli = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'di-bench-validate-'));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const { shapes, objects } = corpusShapedObjects(count);
+const lines = objects.map((o) => JSON.stringify(o));
+const file = join(dir, 'big.ndjson');
+writeFileSync(file, lines.join('\n') + '\n');
+const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+
+// The larger file repeats the same lines: the command's memory must not grow with it.
+const bigger = join(dir, 'bigger.ndjson');
+const out = createWriteStream(bigger);
+for (let r = 0; r < 10; r++) if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+out.end();
+await once(out, 'finish');
+
+// Prints the child's peak RSS (KiB) on stderr as it exits.
+const rss = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss "+process.resourceUsage().maxRSS+"\\n"))';
+const baselineScript = `
+  import { createReadStream } from 'node:fs';
+  import { createInterface } from 'node:readline';
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(process.argv[1]) })) if (line !== '') { JSON.parse(line); n++; }
+  console.log(n);`;
+
+function timed(args: string[]): { ms: number; rssKiB: number; status: number | null; stdout: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', rss, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NODE_OPTIONS: '' } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const m = /maxrss (\d+)/.exec(r.stderr);
+  return { ms, rssKiB: m === null ? NaN : Number(m[1]), status: r.status, stdout: r.stdout };
+}
+
+const inProcess: number[] = [];
+const baseline: number[] = [];
+const command: number[] = [];
+let last = timed([cli, 'validate', '--summary', file]);
+for (let r = 0; r < rounds; r++) {
+  let t0 = process.hrtime.bigint();
+  for (const l of lines) JSON.parse(l);
+  inProcess.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  baseline.push(timed(['--input-type=module', '-e', baselineScript, file]).ms);
+  last = timed([cli, 'validate', '--summary', file]);
+  command.push(last.ms);
+}
+const big = timed([cli, 'validate', '--summary', bigger]);
+rmSync(dir, { recursive: true, force: true });
+
+const parseMs = median(inProcess);
+const baseMs = median(baseline);
+const cmdMs = median(command);
+const summary = last.stdout.trim().split('\n').pop() ?? '';
+console.log(`bench/validate-command: ${count.toLocaleString('en-US')} objects from ${shapes} corpus shapes, ${(bytes / 1e6).toFixed(1)} MB NDJSON, median of ${rounds} rounds`);
+console.log(`  JSON.parse of every line, in process         ${parseMs.toFixed(0).padStart(6)} ms`);
+console.log(`  node: read the file and JSON.parse each line ${baseMs.toFixed(0).padStart(6)} ms (start-up included)`);
+console.log(`  distill-intel validate --summary big.ndjson  ${cmdMs.toFixed(0).padStart(6)} ms (start-up included), exit ${last.status}`);
+console.log(`  ratio command / in-process JSON.parse        ${(cmdMs / parseMs).toFixed(2)}x`);
+console.log(`  ratio command / reading node process         ${(cmdMs / baseMs).toFixed(2)}x (target <= 3x)`);
+console.log(`  peak RSS: ${(last.rssKiB / 1024).toFixed(0)} MiB on ${(bytes / 1e6).toFixed(0)} MB, ${(big.rssKiB / 1024).toFixed(0)} MiB on ${((10 * bytes) / 1e6).toFixed(0)} MB (${(big.ms / 1000).toFixed(1)} s)`);
+console.log(`  command summary: ${summary}`);

@@ -1,0 +1,119 @@
+import { canonicalJson } from './canonical-json.js';
+import type { Diagnostic } from './diagnostic.js';
+import { joinPointer } from './diagnostic.js';
+import { compareInstants, isValidTimestamp } from './rules/instants.js';
+import type { JsonObject } from './rules/rule.js';
+import { isScoType } from './types/index.js';
+
+/**
+ * What one input (a bundle, a list, a stream of NDJSON records, or a single object) carries across its objects, for
+ * the checks no single object can answer:
+ * - `duplicate-version` (error): two objects share `id` and `modified` but differ in content. §3.6 makes `id` +
+ *   `modified` name exactly one version, so a receiver keeps only one of them and the other is lost.
+ * - `language-content-modified-mismatch` (error, §7.1): `object_modified` names no version of the translated object
+ *   present in the input.
+ * - `stix-2.0-content` (error, once per input): STIX 2.0 objects, which are not judged by 2.1 rules.
+ *
+ * Memory grows with the number of versioned objects (one short key and digest each), never with their size.
+ */
+export class InputChecks {
+  readonly #versions = new Map<string, { readonly pointer: string; readonly object?: JsonObject; readonly digest?: string }>();
+  readonly #modifiedById = new Map<string, string[]>();
+  readonly #languageContents: Array<{ readonly pointer: string; readonly ref: string; readonly modified: string }> = [];
+  #stix20Count = 0;
+  #stix20First = '';
+  readonly #bundleIs20: boolean;
+
+  /** @param bundleSpecVersion the `spec_version` of the enclosing bundle, when there is one (2.0 bundles had it). */
+  constructor(bundleSpecVersion?: unknown) {
+    this.#bundleIs20 = bundleSpecVersion === '2.0';
+  }
+
+  /**
+   * True when `obj` is STIX 2.0 content: `spec_version: "2.0"`, or no `spec_version` on an object that must carry one
+   * in 2.1 (§3.2: content without it is 2.0) inside a 2.0 bundle or with the 2.0 common properties (`created`).
+   * Such an object is counted for the input's one `stix-2.0-content` finding and must not be judged by 2.1 rules.
+   */
+  stix20(obj: JsonObject, pointer: string): boolean {
+    const sv = obj['spec_version'];
+    let is20 = sv === '2.0';
+    if (sv === undefined) {
+      const type = obj['type'];
+      // SCOs may omit spec_version in 2.1; a 2.0 bundle's SCO-like entries cannot occur (2.0 had no top-level SCOs).
+      const sco = typeof type === 'string' && isScoType(type);
+      is20 = !sco && (this.#bundleIs20 || 'created' in obj);
+    }
+    if (is20) {
+      if (this.#stix20Count === 0) this.#stix20First = pointer;
+      this.#stix20Count++;
+    }
+    return is20;
+  }
+
+  /**
+   * Records a 2.1 object of the input, reporting into `out` a `duplicate-version` when an earlier object had the same
+   * `id` and `modified` but other content. `digest`, when given, stands for the object's content (a hash of its JSON
+   * text, for streams that do not keep objects); otherwise the objects are kept and compared as canonical JSON.
+   */
+  add(obj: JsonObject, pointer: string, out: Diagnostic[], digest?: string): void {
+    const id = obj['id'];
+    const modified = obj['modified'];
+    if (typeof id !== 'string') return;
+    if (obj['type'] === 'language-content') {
+      const ref = obj['object_ref'];
+      const om = obj['object_modified'];
+      if (typeof ref === 'string' && isValidTimestamp(om)) this.#languageContents.push({ pointer, ref, modified: om });
+    }
+    if (!isValidTimestamp(modified)) return;
+    const list = this.#modifiedById.get(id);
+    if (list === undefined) this.#modifiedById.set(id, [modified]);
+    else list.push(modified);
+    const key = id + '\u0000' + modified;
+    const first = this.#versions.get(key);
+    if (first === undefined) {
+      this.#versions.set(key, digest === undefined ? { pointer, object: obj } : { pointer, digest });
+      return;
+    }
+    const same =
+      digest !== undefined && first.digest !== undefined
+        ? digest === first.digest
+        : first.object !== undefined && canonicalJson(first.object) === canonicalJson(obj);
+    if (same) return;
+    out.push({
+      code: 'duplicate-version',
+      severity: 'error',
+      path: joinPointer(pointer, 'modified'),
+      message: `${id} version ${modified} also occurs at ${first.pointer || '/'} with other content: id and modified name one version (§3.6), so a receiver keeps only one of them`,
+    });
+  }
+
+  /** How many STIX 2.0 objects {@link stix20} has counted so far. */
+  get stix20Objects(): number {
+    return this.#stix20Count;
+  }
+
+  /** Reports what needs the whole input: language-content targets and the input's STIX 2.0 content. */
+  finish(out: Diagnostic[]): void {
+    for (const lc of this.#languageContents) {
+      const versions = this.#modifiedById.get(lc.ref);
+      if (versions === undefined || versions.some((m) => compareInstants(m, lc.modified) === 0)) continue;
+      out.push({
+        code: 'language-content-modified-mismatch',
+        severity: 'error',
+        path: joinPointer(lc.pointer, 'object_modified'),
+        message: `object_modified ${lc.modified} matches no version of ${lc.ref} in this content (modified ${versions.join(', ')}) (§7.1)`,
+      });
+    }
+    if (this.#stix20Count > 0) {
+      const n = this.#stix20Count;
+      out.push({
+        code: 'stix-2.0-content',
+        severity: 'error',
+        path: this.#stix20First,
+        message:
+          `${n} STIX 2.0 object${n === 1 ? '' : 's'} (spec_version "2.0", or none where 2.1 requires it: §3.2), ` +
+          'not checked against STIX 2.1 rules; convert with `distill-intel upgrade` and validate the result',
+      });
+    }
+  }
+}
