@@ -37,8 +37,10 @@ for (let r = 0; r < 10; r++) if (!out.write(lines.join('\n') + '\n')) await once
 out.end();
 await once(out, 'finish');
 
-// Prints the child's peak RSS (KiB) on stderr as it exits.
-const rss = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss "+process.resourceUsage().maxRSS+"\\n"))';
+// Prints the child's peak RSS (KiB) and CPU time (µs, user + system) on stderr as it exits.
+const rss =
+  'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();' +
+  'process.stderr.write("\\nmaxrss "+u.maxRSS+" cpu "+(u.userCPUTime+u.systemCPUTime)+"\\n")})';
 const baselineScript = `
   import { createReadStream } from 'node:fs';
   import { createInterface } from 'node:readline';
@@ -46,25 +48,30 @@ const baselineScript = `
   for await (const line of createInterface({ input: createReadStream(process.argv[1]) })) if (line !== '') { JSON.parse(line); n++; }
   console.log(n);`;
 
-function timed(args: string[]): { ms: number; rssKiB: number; status: number | null; stdout: string } {
+function timed(args: string[]): { ms: number; cpuMs: number; rssKiB: number; status: number | null; stdout: string } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', rss, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NODE_OPTIONS: '' } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const m = /maxrss (\d+)/.exec(r.stderr);
-  return { ms, rssKiB: m === null ? NaN : Number(m[1]), status: r.status, stdout: r.stdout };
+  const m = /maxrss (\d+) cpu (\d+)/.exec(r.stderr);
+  return { ms, cpuMs: m === null ? NaN : Number(m[2]) / 1000, rssKiB: m === null ? NaN : Number(m[1]), status: r.status, stdout: r.stdout };
 }
 
 const inProcess: number[] = [];
 const baseline: number[] = [];
 const command: number[] = [];
+const baselineCpu: number[] = [];
+const commandCpu: number[] = [];
 let last = timed([cli, 'validate', '--summary', file]);
 for (let r = 0; r < rounds; r++) {
-  let t0 = process.hrtime.bigint();
+  const t0 = process.hrtime.bigint();
   for (const l of lines) JSON.parse(l);
   inProcess.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  baseline.push(timed(['--input-type=module', '-e', baselineScript, file]).ms);
+  const base = timed(['--input-type=module', '-e', baselineScript, file]);
+  baseline.push(base.ms);
+  baselineCpu.push(base.cpuMs);
   last = timed([cli, 'validate', '--summary', file]);
   command.push(last.ms);
+  commandCpu.push(last.cpuMs);
 }
 const big = timed([cli, 'validate', '--summary', bigger]);
 rmSync(dir, { recursive: true, force: true });
@@ -79,5 +86,9 @@ console.log(`  node: read the file and JSON.parse each line ${baseMs.toFixed(0).
 console.log(`  distill-intel validate --summary big.ndjson  ${cmdMs.toFixed(0).padStart(6)} ms (start-up included), exit ${last.status}`);
 console.log(`  ratio command / in-process JSON.parse        ${(cmdMs / parseMs).toFixed(2)}x`);
 console.log(`  ratio command / reading node process         ${(cmdMs / baseMs).toFixed(2)}x (target <= 3x)`);
+// CPU time is what a loaded machine does not distort: other processes delay both runs, but neither is charged for it.
+const cpuCmd = median(commandCpu);
+const cpuBase = median(baselineCpu);
+console.log(`  CPU time: command ${cpuCmd.toFixed(0)} ms, reading node process ${cpuBase.toFixed(0)} ms, ratio ${(cpuCmd / cpuBase).toFixed(2)}x; command / in-process JSON.parse ${(cpuCmd / parseMs).toFixed(2)}x`);
 console.log(`  peak RSS: ${(last.rssKiB / 1024).toFixed(0)} MiB on ${(bytes / 1e6).toFixed(0)} MB, ${(big.rssKiB / 1024).toFixed(0)} MiB on ${((10 * bytes) / 1e6).toFixed(0)} MB (${(big.ms / 1000).toFixed(1)} s)`);
 console.log(`  command summary: ${summary}`);

@@ -1,33 +1,45 @@
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
 import { auditShare, formatAuditReport } from '../distillation/index.js';
 import type { AuditReport } from '../distillation/index.js';
 import { parse } from '../stix/parse.js';
-import { parseJsonText } from '../stix/safe-json.js';
 import type { ParseDiagnostic } from '../stix/parse.js';
+import { parseJsonText } from '../stix/safe-json.js';
+import { validateStream } from '../stix/validate-stream.js';
+import type { TextChunks } from '../stix/validate-stream.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { InputReadError, readInputs } from './read-inputs.js';
 
 /** `distill-intel validate --help`. */
-export const VALIDATE_HELP = `Usage: distill-intel validate [--strict] [--audit-share] [--format text|json] <files...|->
+export const VALIDATE_HELP = `Usage: distill-intel validate [options] <files...|->
 
 Validates STIX 2.1 content: single objects, bundles, TAXII envelopes, JSON arrays of objects, or NDJSON (one object
 a line), read from files or from standard input ("-", the default when no file is named) - the inputs "push" takes,
-so a pipeline can validate before it sends.
+so a pipeline can validate before it sends. NDJSON is validated line by line as it is read (memory holds one line);
+other inputs are read whole. STIX 2.0 content is reported once per input (stix-2.0-content), not judged by 2.1 rules:
+convert it with "distill-intel upgrade".
 
 Options:
-  --strict          report SHOULD-level findings (vocabularies, UUID versions, ...) as errors, not warnings
-  --audit-share     also list every value that could identify a customer or a person (IPs, domains, email
-                    domains, account pseudonyms, fingerprints, free text), where it sits, whether it is
-                    pseudonymised and the TLP marking covering it; problems found count as errors
-  --format text     one line per finding, "file: pointer: code: message", then a summary line (default)
-  --format json     one JSON report: {"inputs":[{"input","objects","diagnostics":[...]}],"errors","warnings"}
-  -h, --help        show this help
+  --strict              report SHOULD-level findings (vocabularies, UUID versions, ...) as errors, not warnings
+                        (unknown extensions stay warnings: a consumer may ignore them, STIX 2.1 §7.3)
+  --disable CODE[,...]  do not report these warning codes (repeatable); errors are always reported
+  --enable CODE[,...]   report only these warning codes (repeatable); errors are always reported
+  --summary             print counts by code with one example each instead of every finding
+  --max-per-code N      print at most N findings of each code (default 20; 0: no limit); totals always count all
+  --audit-share         also list every value that could identify a customer or a person (IPs, domains, email
+                        domains, account pseudonyms, fingerprints, free text), where it sits, whether it is
+                        pseudonymised and the TLP marking covering it; problems found count as errors
+  --format text         one line per finding, "file: pointer: severity code: message", then a summary (default)
+  --format json         one JSON report with every finding (no limit per code):
+                        {"inputs":[{"input","objects","diagnostics":[...]}],"counts":{code:n},"errors","warnings"}
+  -h, --help            show this help
 
 The distillation extension suite is known to the validator, so its objects are checked against their schemas.
+Every code is listed in docs/diagnostics.md.
 
 Exit codes: 0 no errors (warnings allowed), 1 some input has errors (including text that is not JSON, and share-audit
-problems with --audit-share),
-2 usage error, 3 an input could not be read.
+problems with --audit-share), 2 usage error, 3 an input could not be read.
 `;
 
 /** The findings for one input. */
@@ -38,37 +50,58 @@ export interface InputReport {
   readonly diagnostics: ParseDiagnostic[];
 }
 
-/** Validates each input text; shared by `validate` and (later) `push --dry-run`. */
-export function validateTexts(inputs: ReadonlyArray<{ name: string; text: string }>, strict: boolean): InputReport[] {
-  return inputs.map(({ name, text }) => {
-    const envelope = envelopeObjects(text);
-    if (envelope !== undefined) {
-      // Paths point into the envelope as given: /objects/<i>/...
-      const result = parse(envelope, { strict });
-      const diagnostics = result.diagnostics.map((d) => ({ ...d, path: '/objects' + d.path }));
-      return { input: name, objects: result.objects.length, diagnostics };
-    }
-    const result = parse(text, { strict });
-    return { input: name, objects: result.objects.length, diagnostics: result.diagnostics };
-  });
+/** Which findings are reported, and how SHOULD-level ones are judged. */
+export interface FindingFilter {
+  /** Warning codes not reported. */
+  readonly disable: ReadonlySet<string>;
+  /** When non-empty: the only warning codes reported. */
+  readonly enable: ReadonlySet<string>;
+  /** Promote the warnings that remain to errors (except extension-unknown, a MAY of §7.3). */
+  readonly strict: boolean;
+}
+
+/** §7.3: a consumer may ignore an extension it does not know, so `--strict` never makes this code an error. */
+const NEVER_PROMOTED: ReadonlySet<string> = new Set(['extension-unknown']);
+
+/**
+ * Applies `--disable`, `--enable` and `--strict` to one finding of the lenient validator: `undefined` when it is not
+ * reported. Errors (MUST-level) are never dropped: a gate that can be told to skip a MUST lets broken content through.
+ */
+export function filterFinding(d: ParseDiagnostic, filter: FindingFilter): ParseDiagnostic | undefined {
+  if (d.severity === 'error') return d;
+  if (filter.disable.has(d.code)) return undefined;
+  if (filter.enable.size > 0 && !filter.enable.has(d.code)) return undefined;
+  if (filter.strict && !NEVER_PROMOTED.has(d.code)) return { ...d, severity: 'error' };
+  return d;
+}
+
+/** The object a finding's path lies in (`/objects/<i>` of a bundle or envelope, `/<i>` of a list), if any. */
+function objectOf(path: string): string | undefined {
+  const m = /^(\/objects\/\d+|\/\d+)(?:\/|$)/.exec(path);
+  return m === null ? undefined : m[1];
 }
 
 /**
- * The objects of a TAXII envelope (`{"objects": [...], "more": ...}`, no `type`), which `push` and `pull` handle too,
- * or undefined for anything else (left to `parse`, which reports JSON errors with line and column).
+ * Validates one input read as chunks, handing each reported finding to `report` as it is found. Returns how many
+ * objects validated with no error once the filter is applied.
  */
-function envelopeObjects(text: string): unknown[] | undefined {
-  const start = text.trimStart();
-  if (!start.startsWith('{') || !start.includes('"objects"')) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const o = value as Record<string, unknown>;
-  return o['type'] === undefined && Array.isArray(o['objects']) ? (o['objects'] as unknown[]) : undefined;
+export async function validateInput(source: TextChunks, filter: FindingFilter, report: (d: ParseDiagnostic) => void): Promise<number> {
+  // Objects that only fail through --strict promotion: the lenient validator counted them valid.
+  const lenientFailed = new Set<string>();
+  const promotedFailed = new Set<string>();
+  const summary = await validateStream(source, {
+    onDiagnostic: (d) => {
+      const object = objectOf(d.path);
+      if (object !== undefined && d.severity === 'error') lenientFailed.add(object);
+      const kept = filterFinding(d, filter);
+      if (kept === undefined) return;
+      if (object !== undefined && kept.severity === 'error' && d.severity !== 'error') promotedFailed.add(object);
+      report(kept);
+    },
+  });
+  let demoted = 0;
+  for (const o of promotedFailed) if (!lenientFailed.has(o)) demoted++;
+  return summary.valid - demoted;
 }
 
 function location(d: ParseDiagnostic): string {
@@ -76,6 +109,28 @@ function location(d: ParseDiagnostic): string {
   const lc = d.column === undefined ? `${d.line}` : `${d.line}:${d.column}`;
   return d.path === '' ? lc : `${lc} ${d.path}`;
 }
+
+function codeList(values: readonly string[] | undefined, option: string): Set<string> {
+  const out = new Set<string>();
+  for (const v of values ?? []) {
+    for (const code of v.split(',')) {
+      const c = code.trim();
+      if (!/^[a-z0-9][a-z0-9.-]*$/.test(c)) throw new UsageError(`${option} takes diagnostic codes such as custom-property, not '${code}'`);
+      out.add(c);
+    }
+  }
+  return out;
+}
+
+/** Per-code tallies for the text report: counts, the first example, and how many were printed. */
+interface CodeTally {
+  severity: 'error' | 'warning';
+  count: number;
+  printed: number;
+  example: string;
+}
+
+const plural = (n: number, w: string): string => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
 
 /** Runs `distill-intel validate`. */
 export async function runValidate(argv: string[], io: CliIo): Promise<number> {
@@ -86,59 +141,109 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
       strict: { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
       'audit-share': { type: 'boolean', default: false },
+      disable: { type: 'string', multiple: true },
+      enable: { type: 'string', multiple: true },
+      summary: { type: 'boolean', default: false },
+      'max-per-code': { type: 'string', default: '20' },
     },
   });
-  const format = parsed.values.format;
+  const v = parsed.values;
+  const format = v.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const maxText = v['max-per-code'];
+  if (!/^\d{1,9}$/.test(maxText)) throw new UsageError(`--max-per-code takes a whole number, not '${maxText}'`);
+  const maxPerCode = Number(maxText) === 0 ? Infinity : Number(maxText);
+  const filter: FindingFilter = { disable: codeList(v.disable, '--disable'), enable: codeList(v.enable, '--enable'), strict: v.strict === true };
   const names = parsed.positionals.length === 0 ? ['-'] : parsed.positionals;
+  const audit = v['audit-share'] === true;
+  const summaryOnly = v.summary === true;
 
-  let texts;
-  try {
-    texts = await readInputs(names, io);
-  } catch (err) {
-    if (err instanceof InputReadError) {
-      io.stderr.write(`distill-intel validate: ${err.message}\n`);
-      return EXIT.failure;
-    }
-    throw err;
-  }
-
-  const reports = validateTexts(texts, parsed.values.strict === true);
+  const tallies = new Map<string, CodeTally>();
+  const reports: InputReport[] = [];
+  const audits: Array<{ input: string; audit: AuditReport }> = [];
   let errors = 0;
   let warnings = 0;
   let objects = 0;
-  for (const r of reports) {
-    objects += r.objects;
-    for (const d of r.diagnostics) {
+  for (const name of names) {
+    const kept: ParseDiagnostic[] = [];
+    const report = (d: ParseDiagnostic): void => {
       if (d.severity === 'error') errors++;
       else warnings++;
+      if (format === 'json') {
+        kept.push(d);
+        return;
+      }
+      const line = `${name}: ${location(d)}: ${d.severity} ${d.code}: ${d.message}`;
+      let t = tallies.get(d.code);
+      if (t === undefined) {
+        t = { severity: d.severity, count: 0, printed: 0, example: line };
+        tallies.set(d.code, t);
+      }
+      t.count++;
+      if (d.severity === 'error') t.severity = 'error';
+      if (!summaryOnly && t.printed < maxPerCode) {
+        t.printed++;
+        io.stdout.write(line + '\n');
+      }
+    };
+    let valid: number;
+    try {
+      if (audit) {
+        // The share audit needs the whole input as one value, so this mode reads it whole.
+        const [input] = await readInputs([name], io);
+        const text = input?.text ?? '';
+        valid = await validateInput([text], filter, report);
+        const json = parseJsonText(text);
+        const a = auditShare(json.ok ? json.value : parse(text).objects);
+        errors += a.problems.length;
+        audits.push({ input: name, audit: a });
+      } else {
+        valid = await validateInput(openInput(name, io), filter, report);
+      }
+    } catch (err) {
+      if (err instanceof InputReadError) {
+        io.stderr.write(`distill-intel validate: ${err.message}\n`);
+        return EXIT.failure;
+      }
+      throw err;
     }
-  }
-
-  const audits: Array<{ input: string; audit: AuditReport }> = [];
-  if (parsed.values['audit-share'] === true) {
-    for (const { name, text } of texts) {
-      const json = parseJsonText(text);
-      // Text that is not one JSON document (NDJSON) is audited as the list of objects it holds.
-      const value = json.ok ? json.value : parse(text).objects;
-      const audit = auditShare(value);
-      errors += audit.problems.length;
-      audits.push({ input: name, audit });
-    }
+    objects += valid;
+    reports.push({ input: name, objects: valid, diagnostics: kept });
   }
 
   if (format === 'json') {
-    const report = audits.length > 0 ? { inputs: reports, audits, errors, warnings } : { inputs: reports, errors, warnings };
-    io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    const counts: Record<string, number> = {};
+    for (const r of reports) for (const d of r.diagnostics) counts[d.code] = (counts[d.code] ?? 0) + 1;
+    const body = { inputs: reports, ...(audits.length > 0 ? { audits } : {}), counts, errors, warnings };
+    io.stdout.write(JSON.stringify(body, null, 2) + '\n');
   } else {
-    for (const r of reports) {
-      for (const d of r.diagnostics) io.stdout.write(`${r.input}: ${location(d)}: ${d.severity} ${d.code}: ${d.message}\n`);
+    for (const { input, audit: a } of audits) io.stdout.write(`${input}: ${formatAuditReport(a)}\n`);
+    const byCount = [...tallies.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+    if (summaryOnly) {
+      for (const [code, t] of byCount) io.stdout.write(`${t.count.toLocaleString('en-US').padStart(9)}  ${t.severity.padEnd(7)}  ${code}\n             e.g. ${t.example}\n`);
+    } else {
+      for (const [code, t] of byCount) {
+        if (t.count > t.printed) {
+          io.stdout.write(`${code}: ${plural(t.count - t.printed, 'more finding')} not shown (${t.count.toLocaleString('en-US')} in all; --max-per-code 0 or --format json shows every one)\n`);
+        }
+      }
     }
-    for (const { input, audit } of audits) io.stdout.write(`${input}: ${formatAuditReport(audit)}\n`);
-    const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-    io.stdout.write(
-      `${plural(reports.length, 'input')}, ${plural(objects, 'valid object')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`,
-    );
+    io.stdout.write(`${plural(reports.length, 'input')}, ${plural(objects, 'valid object')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   }
   return errors > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** The chunks of a named input: a file streamed from disk, or standard input for `-`. */
+async function* openInput(name: string, io: CliIo): AsyncGenerator<string | Uint8Array> {
+  if (name === '-') {
+    for await (const chunk of io.stdin) yield chunk as string | Uint8Array;
+    return;
+  }
+  const stream = createReadStream(resolve(io.cwd, name), { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputReadError(name, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err));
+  }
 }

@@ -13,9 +13,12 @@ export { StixBuildError, StixValidationError, StixParseError, StixVersioningErro
 export type { StixParseLocation } from './errors.js';
 export { DistillIntelError } from '../errors.js';
 
-export { validate, validateOrThrow } from './validate.js';
+export { validate, validateOrThrow, validateObjectInto, isEnvelope } from './validate.js';
 export type { ValidateOptions } from './validate.js';
 export { parse, parseOrThrow } from './parse.js';
+export { validateStream } from './validate-stream.js';
+export type { StreamSummary, TextChunks, ValidateStreamOptions } from './validate-stream.js';
+export { InputChecks } from './input-checks.js';
 export type { ParseOptions, ParseResult, ParseDiagnostic } from './parse.js';
 export { schemaDiagnostics, hasSchemaForType } from './schemas.js';
 

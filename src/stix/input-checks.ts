@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { Diagnostic } from './diagnostic.js';
 import { joinPointer } from './diagnostic.js';
@@ -18,11 +19,11 @@ import { isScoType } from './types/index.js';
  */
 export class InputChecks {
   readonly #versions = new Map<string, { readonly pointer: string; readonly object?: JsonObject; readonly digest?: string }>();
-  readonly #modifiedById = new Map<string, string[]>();
   readonly #languageContents: Array<{ readonly pointer: string; readonly ref: string; readonly modified: string }> = [];
   #stix20Count = 0;
   #stix20First = '';
   readonly #bundleIs20: boolean;
+  #recordText: string | undefined;
 
   /** @param bundleSpecVersion the `spec_version` of the enclosing bundle, when there is one (2.0 bundles had it). */
   constructor(bundleSpecVersion?: unknown) {
@@ -51,11 +52,19 @@ export class InputChecks {
   }
 
   /**
-   * Records a 2.1 object of the input, reporting into `out` a `duplicate-version` when an earlier object had the same
-   * `id` and `modified` but other content. `digest`, when given, stands for the object's content (a hash of its JSON
-   * text, for streams that do not keep objects); otherwise the objects are kept and compared as canonical JSON.
+   * For streams that do not keep objects: the JSON text of the object {@link add} sees next. Its versions are then
+   * compared by a hash of that text (so the same version written with other spacing or key order counts as other
+   * content) instead of being kept and compared as canonical JSON.
    */
-  add(obj: JsonObject, pointer: string, out: Diagnostic[], digest?: string): void {
+  recordText(text: string | undefined): void {
+    this.#recordText = text;
+  }
+
+  /**
+   * Records a 2.1 object of the input, reporting into `out` a `duplicate-version` when an earlier object had the same
+   * `id` and `modified` but other content.
+   */
+  add(obj: JsonObject, pointer: string, out: Diagnostic[]): void {
     const id = obj['id'];
     const modified = obj['modified'];
     if (typeof id !== 'string') return;
@@ -64,11 +73,11 @@ export class InputChecks {
       const om = obj['object_modified'];
       if (typeof ref === 'string' && isValidTimestamp(om)) this.#languageContents.push({ pointer, ref, modified: om });
     }
-    if (!isValidTimestamp(modified)) return;
-    const list = this.#modifiedById.get(id);
-    if (list === undefined) this.#modifiedById.set(id, [modified]);
-    else list.push(modified);
+    // The schema judges the timestamp; any string names a version here.
+    if (typeof modified !== 'string') return;
     const key = id + '\u0000' + modified;
+    const text = this.#recordText;
+    const digest = text === undefined ? undefined : hash('sha1', text, 'base64');
     const first = this.#versions.get(key);
     if (first === undefined) {
       this.#versions.set(key, digest === undefined ? { pointer, object: obj } : { pointer, digest });
@@ -94,15 +103,29 @@ export class InputChecks {
 
   /** Reports what needs the whole input: language-content targets and the input's STIX 2.0 content. */
   finish(out: Diagnostic[]): void {
-    for (const lc of this.#languageContents) {
-      const versions = this.#modifiedById.get(lc.ref);
-      if (versions === undefined || versions.some((m) => compareInstants(m, lc.modified) === 0)) continue;
-      out.push({
-        code: 'language-content-modified-mismatch',
-        severity: 'error',
-        path: joinPointer(lc.pointer, 'object_modified'),
-        message: `object_modified ${lc.modified} matches no version of ${lc.ref} in this content (modified ${versions.join(', ')}) (§7.1)`,
-      });
+    const unmatched = this.#languageContents.filter((lc) => !this.#versions.has(lc.ref + '\u0000' + lc.modified));
+    if (unmatched.length > 0) {
+      // The same instant may be written at another precision; the versions of the referenced objects settle it.
+      const wanted = new Set(unmatched.map((lc) => lc.ref));
+      const modifiedById = new Map<string, string[]>();
+      for (const key of this.#versions.keys()) {
+        const cut = key.indexOf('\u0000');
+        const id = key.slice(0, cut);
+        if (!wanted.has(id)) continue;
+        const list = modifiedById.get(id) ?? [];
+        list.push(key.slice(cut + 1));
+        modifiedById.set(id, list);
+      }
+      for (const lc of unmatched) {
+        const versions = modifiedById.get(lc.ref);
+        if (versions === undefined || versions.some((m) => isValidTimestamp(m) && compareInstants(m, lc.modified) === 0)) continue;
+        out.push({
+          code: 'language-content-modified-mismatch',
+          severity: 'error',
+          path: joinPointer(lc.pointer, 'object_modified'),
+          message: `object_modified ${lc.modified} matches no version of ${lc.ref} in this content (modified ${versions.join(', ')}) (§7.1)`,
+        });
+      }
     }
     if (this.#stix20Count > 0) {
       const n = this.#stix20Count;

@@ -113,3 +113,132 @@ describe('distill-intel validate --audit-share', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('distill-intel validate: choosing and counting findings', () => {
+  // Each object carries one custom property (§11.1: a SHOULD-level custom-property warning) and the last one also an
+  // unregistered extension (§7.3: extension-unknown, a MAY) on an attack pattern.
+  const custom = (i: number): Record<string, unknown> => ({
+    ...identity,
+    id: `identity--311b2d2d-f010-4473-83ec-${String(i).padStart(12, '0')}`,
+    x_acme_rank: i,
+  });
+  const ext = 'extension-definition--7c5e1a2b-3d4f-4a5b-8c6d-9e0f1a2b3c4d';
+  const attackPattern = {
+    type: 'attack-pattern',
+    spec_version: '2.1',
+    id: 'attack-pattern--7e33a43e-e34b-40ec-89da-36c9bb2cacd5',
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-01-01T00:00:00.000Z',
+    name: 'Bulk distillation through reseller accounts',
+    extensions: { [ext]: { extension_type: 'property-extension', rank: 1 } },
+  };
+  const lines = (n: number): string => Array.from({ length: n }, (_, i) => JSON.stringify(custom(i))).join('\n') + '\n';
+
+  it('caps printed findings per code and still counts them all', async () => {
+    const r = await runCli(['validate', '--max-per-code', '3', '-'], lines(25));
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/warning custom-property:/g)).toHaveLength(3);
+    expect(r.stdout).toContain('custom-property: 22 more findings not shown (25 in all;');
+    expect(r.stdout).toMatch(/1 input, 25 valid objects: 0 errors, 25 warnings\n$/);
+  });
+
+  it('prints the default cap of 20 per code, and every finding with --max-per-code 0', async () => {
+    expect((await runCli(['validate', '-'], lines(25))).stdout.match(/warning custom-property:/g)).toHaveLength(20);
+    expect((await runCli(['validate', '--max-per-code', '0', '-'], lines(25))).stdout.match(/warning custom-property:/g)).toHaveLength(25);
+  });
+
+  it('keeps every finding in the JSON report, with counts by code', async () => {
+    const r = await runCli(['validate', '--format', 'json', '--max-per-code', '3', '-'], lines(25));
+    const report = JSON.parse(r.stdout) as { counts: Record<string, number>; warnings: number; inputs: Array<{ diagnostics: unknown[] }> };
+    expect(report.counts).toEqual({ 'custom-property': 25 });
+    expect(report.warnings).toBe(25);
+    expect(report.inputs[0]?.diagnostics).toHaveLength(25);
+  });
+
+  it('--summary prints counts by code with one example each instead of every finding', async () => {
+    const input = lines(4) + JSON.stringify(badIndicator) + '\n';
+    const r = await runCli(['validate', '--summary', '-'], input);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/^-: /m);
+    expect(r.stdout).toMatch(/^ +4 {2}warning {2}custom-property\n +e\.g\. -: 1 \/0\/x_acme_rank: warning custom-property:/m);
+    expect(r.stdout).toMatch(/^ +1 {2}error {4}timestamp-order\n +e\.g\. -: 5 \/4\/valid_until: error timestamp-order:/m);
+    expect(r.stdout).toMatch(/1 input, 4 valid objects: 1 error, 5 warnings\n$/);
+  });
+
+  it('--disable and --enable choose warnings; errors are always reported', async () => {
+    const input = lines(2) + JSON.stringify(badIndicator) + '\n';
+    const disabled = await runCli(['validate', '--disable', 'custom-property,recommended-property-missing', '-'], input);
+    expect(disabled.stdout).not.toContain('custom-property');
+    expect(disabled.stdout).toContain('error timestamp-order:');
+    expect(disabled.stdout).toMatch(/: 1 error, 0 warnings\n$/);
+    const enabled = await runCli(['validate', '--enable', 'recommended-property-missing', '--disable', 'timestamp-order', '-'], input);
+    expect(enabled.stdout).not.toContain('custom-property');
+    expect(enabled.stdout).toContain('warning recommended-property-missing:');
+    expect(enabled.stdout).toContain('error timestamp-order:');
+    expect(enabled.code).toBe(1);
+  });
+
+  it('--strict promotes SHOULD findings to errors but never an unknown extension (§7.3 MAY)', async () => {
+    const r = await runCli(['validate', '--strict', '-'], JSON.stringify(custom(1)) + '\n' + JSON.stringify(attackPattern) + '\n');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('/0/x_acme_rank: error custom-property:');
+    expect(r.stdout).toContain(`/1/extensions/${ext}: warning extension-unknown:`);
+    expect(r.stdout).toMatch(/1 input, 1 valid object: 1 error, 1 warning\n$/);
+  });
+
+  it('refuses malformed codes and limits with exit 2', async () => {
+    expect((await runCli(['validate', '--disable', 'Custom Property', '-'], '{}')).code).toBe(2);
+    expect((await runCli(['validate', '--max-per-code', 'ten', '-'], '{}')).code).toBe(2);
+  });
+});
+
+describe('distill-intel validate: checks across one input', () => {
+  const relationship = {
+    type: 'relationship',
+    spec_version: '2.1',
+    id: 'relationship--0a4c1c39-6d7e-4c9c-9f0e-5a9e1e0c6b11',
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-01-01T00:00:00.000Z',
+    relationship_type: 'related-to',
+    source_ref: 'identity--311b2d2d-f010-4473-83ec-1edf84858f4c',
+    target_ref: 'identity--9d3e1f22-4b5a-4c6d-8e7f-0a1b2c3d4e5f',
+  };
+
+  it('reports two NDJSON lines with one id and modified but other content as duplicate-version', async () => {
+    const other = { ...relationship, description: 'second reading' };
+    const r = await runCli(['validate', '-'], `${JSON.stringify(relationship)}\n${JSON.stringify(other)}\n`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^-: 2 \/1\/modified: error duplicate-version: relationship--0a4c1c39-6d7e-4c9c-9f0e-5a9e1e0c6b11 version 2026-01-01T00:00:00.000Z also occurs at \/0 /m);
+    expect(r.stdout).toMatch(/1 valid object: 1 error/);
+  });
+
+  it('says once that a STIX 2.0 bundle is 2.0 content and how to upgrade it, with no 2.1 findings', async () => {
+    const bundle20 = {
+      type: 'bundle',
+      id: 'bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2',
+      spec_version: '2.0',
+      objects: [1, 2, 3].map((i) => ({
+        type: 'identity',
+        id: `identity--311b2d2d-f010-4473-83ec-00000000000${i}`,
+        created: '2017-01-01T00:00:00Z',
+        modified: '2017-01-01T00:00:00Z',
+        name: `ACME ${i}`,
+        identity_class: 'organization',
+      })),
+    };
+    const r = await runCli(['validate', '-'], JSON.stringify(bundle20, null, 2));
+    expect(r.code).toBe(1);
+    const findings = r.stdout.split('\n').filter((l) => l.startsWith('-: '));
+    expect(findings).toEqual([
+      expect.stringMatching(/^-: \/spec_version: warning bundle-spec-version:/),
+      expect.stringMatching(/^-: \/objects\/0: error stix-2\.0-content: 3 STIX 2\.0 objects .*`distill-intel upgrade`/),
+    ]);
+  });
+
+  it('warns that an object with objects but no type is read as a TAXII envelope (§8.1)', async () => {
+    const r = await runCli(['validate', '-'], JSON.stringify({ objects: [identity] }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('-: /: warning bundle-type-missing:');
+    expect(r.stdout).toMatch(/1 valid object: 0 errors, 1 warning/);
+  });
+});
