@@ -7,7 +7,11 @@ import { parseServeConfig } from '../taxii/server/config-file.js';
 import { definitions, exampleBundles } from '../distillation/index.js';
 import { DEMO_API_ROOTS } from '../taxii/server/demo.js';
 import { ServerConfigError } from '../taxii/server/errors.js';
+import { AuditLog } from '../taxii/server/audit-log.js';
+import { combineHooks } from '../taxii/server/hooks.js';
 import { jsonLineLogger, silentLogger } from '../taxii/server/logger.js';
+import { createServerMetrics } from '../taxii/server/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../taxii/server/metrics-server.js';
 import { createTaxiiServer } from '../taxii/server/node.js';
 import type { TaxiiNodeServer } from '../taxii/server/node.js';
 import { hashSecret, randomSecret } from '../taxii/server/secrets.js';
@@ -337,6 +341,8 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
 
   let store: Store | undefined;
   let server: TaxiiNodeServer | undefined;
+  let metricsServer: MetricsServer | undefined;
+  let audit: AuditLog | undefined;
   const cleanup: (() => void)[] = [];
   try {
     // PostgreSQL: every instance shares the database, so the cursor key and a generated admin password hash live there.
@@ -395,6 +401,8 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     }
     store = extras.store ?? pgStore ?? new SqliteStore({ filename: db });
     const uiEnabled = args.ui && file.ui !== false;
+    const metrics = file.metrics !== undefined ? createServerMetrics(store) : undefined;
+    audit = file.auditLog !== undefined ? new AuditLog(resolve(baseDir, file.auditLog)) : undefined;
     const logger = args.accessLog && file.accessLog !== false ? jsonLineLogger((line) => io.stdout.write(line)) : silentLogger;
     const options: TaxiiServerOptions = {
       store,
@@ -417,6 +425,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       pageCache: file.pageCache === false || (file.pageCache === undefined && storeKind === 'postgres') ? false : {},
       ...(uiEnabled ? { mounts: [createAnalystView()] } : {}),
       ...(extras.options ?? {}),
+      hooks: combineHooks(metrics?.hooks, audit?.hooks(), extras.options?.hooks),
     };
     server = createTaxiiServer({
       ...options,
@@ -431,6 +440,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
         : {}),
     });
     await server.handler.core.ready();
+    if (metrics !== undefined && file.metrics !== undefined) metricsServer = await startMetricsServer(metrics.registry, file.metrics);
     const listening = await server.listen(port, host);
 
     // Listening works: now, and only now, keep what this start created.
@@ -454,6 +464,9 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     const where = pgStore !== undefined ? `PostgreSQL ${redactUrl(databaseUrl as string)}` : db;
     io.stderr.write(`distill-intel TAXII 2.1 server listening on ${listening.url}\nDiscovery: ${discoveryUrl}\nDatabase: ${where}\n`);
     if (uiEnabled) io.stderr.write(`Analyst view: ${base}/ui/\n`);
+    io.stderr.write(`Health: ${base}/healthz, ${base}/readyz\n`);
+    if (metricsServer !== undefined) io.stderr.write(`Metrics: ${metricsServer.url}${file.metrics?.tokenHash !== undefined ? ' (bearer token required)' : ''}\n`);
+    if (audit !== undefined) io.stderr.write(`Audit log: ${resolve(baseDir, file.auditLog as string)} (reopened on SIGHUP)\n`);
     if (tls === undefined && !isLoopbackHost(host)) {
       io.stderr.write(
         `WARNING: plain HTTP on ${host}, which is not a loopback address: passwords and API keys cross the network in ` +
@@ -485,11 +498,14 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
 
     await new Promise<void>((resolveStop) => {
       const stop = (): void => resolveStop();
+      const reopen = (): void => audit?.reopen();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      process.on('SIGHUP', reopen);
       cleanup.push(() => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        process.off('SIGHUP', reopen);
       });
       if (io.signal !== undefined) {
         if (io.signal.aborted) stop();
@@ -509,6 +525,8 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     return usage ? 2 : 1;
   } finally {
     for (const c of cleanup) c();
+    if (metricsServer !== undefined) await metricsServer.close().catch(() => undefined);
+    audit?.close();
     if (server !== undefined) await server.close().catch(() => undefined);
     if (store !== undefined) await store.close().catch(() => undefined);
   }

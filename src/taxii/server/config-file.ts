@@ -10,6 +10,7 @@ import type {
 } from './config.js';
 import { checkServerOptions, ProblemList } from './config.js';
 import { DEMO_API_ROOTS } from './demo.js';
+import { isSecretHash } from './secrets.js';
 
 /**
  * The JSON configuration file of `distill-intel serve`. Server-side properties mirror `TaxiiServerOptions`;
@@ -59,6 +60,10 @@ export interface ServeConfigFile {
   readonly migrate?: boolean;
   /** Trust-store file (relative to the config file) with the producer keys `requireSignatures` collections check. */
   readonly trustStore?: string;
+  /** Prometheus metrics on their own listener (see `startMetricsServer`); absent: no metrics endpoint. */
+  readonly metrics?: { readonly port: number; readonly host?: string; readonly tokenHash?: string };
+  /** Audit log file (JSON lines, 0600, reopened on SIGHUP); relative to the config file's folder. */
+  readonly auditLog?: string;
 }
 
 type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'string[]';
@@ -143,6 +148,8 @@ const FILE: Shape = {
   databasePoolSize: 'integer',
   migrate: 'boolean',
   trustStore: 'string',
+  metrics: { port: 'integer', host: 'string', tokenHash: 'string' },
+  auditLog: 'string',
 };
 
 /** Required keys per shape (checked in addition to types). */
@@ -151,6 +158,7 @@ const REQUIRED = new Map<Shape, readonly string[]>([
   [API_ROOT, ['path', 'title', 'collections']],
   [PRINCIPAL, ['name']],
   [FILE.tls as Shape, ['certFile', 'keyFile']],
+  [FILE.metrics as Shape, ['port']],
 ]);
 
 function typeName(v: unknown): string {
@@ -239,6 +247,11 @@ export function parseServeConfig(value: unknown, source = 'config file'): ServeC
     if (file.port !== undefined && (file.port < 0 || file.port > 65535)) problems.add('/port', 'port must be between 0 and 65535');
     if (file.host !== undefined && file.host.trim() === '') problems.add('/host', 'host must not be empty');
     if (file.db !== undefined && file.db.trim() === '') problems.add('/db', 'db must not be empty');
+    if (file.metrics !== undefined && (file.metrics.port < 0 || file.metrics.port > 65535)) problems.add('/metrics/port', 'port must be between 0 and 65535');
+    if (file.metrics?.tokenHash !== undefined && !isSecretHash(file.metrics.tokenHash)) {
+      problems.add('/metrics/tokenHash', 'tokenHash must be a scrypt hash; make one with `distill-intel serve --hash-secret`');
+    }
+    if (file.auditLog !== undefined && file.auditLog.trim() === '') problems.add('/auditLog', 'auditLog must not be empty');
     // Selectors in `auth` are checked against the roots that will actually be served (the demo root by default).
     const roots = file.apiRoots ?? DEMO_API_ROOTS;
     {

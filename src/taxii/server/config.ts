@@ -161,7 +161,60 @@ export type SecurityEvent =
   | { readonly kind: 'auth-failed'; readonly remoteAddress: string; readonly user: string | undefined }
   | { readonly kind: 'rate-limited'; readonly remoteAddress: string; readonly principal: string | undefined; readonly retryAfterSeconds: number };
 
+/** What {@link TaxiiHooks.onRequestDone} receives once a response is ready (metrics, audit). */
+export interface RequestDoneEvent {
+  readonly method: string;
+  /**
+   * Endpoint kind: `discovery`, `api-root`, `collections`, `collection`, `objects`, `object`, `manifest`, `versions`,
+   * `status`, `health`, or `unmatched` (a path that names no endpoint).
+   */
+  readonly route: string;
+  /** Request target as received (path and query). */
+  readonly target: string;
+  readonly status: number;
+  /** Time from receiving the request to the response being ready. */
+  readonly seconds: number;
+  /** Authenticated principal; `undefined` when the request was not authenticated (refused first, or anonymous). */
+  readonly principal: string | undefined;
+  readonly anonymous: boolean;
+  readonly remoteAddress: string | undefined;
+  readonly apiRoot: string | undefined;
+  /** Collection id (aliases resolved), when the request named a collection the principal may see. */
+  readonly collectionId: string | undefined;
+  /** Entries in the page served (objects, manifest records or versions), for reads. */
+  readonly items: number | undefined;
+  /** `error_code` of a TAXII error response. */
+  readonly errorCode: string | undefined;
+}
+
+/** One refused object of a POST, with the rule that refused it. */
+export interface RefusedObject {
+  readonly id: string;
+  readonly version: string;
+  /** The diagnostic or policy code that decided (`schema-required`, `producer-not-bound`...), or `refused`. */
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** What {@link TaxiiHooks.onWriteResult} receives after every POST that produced a status. */
+export interface WriteResultEvent {
+  readonly apiRoot: string;
+  readonly collectionId: string;
+  readonly statusId: string;
+  readonly principal: string | undefined;
+  readonly total: number;
+  /** Object versions newly stored. */
+  readonly added: readonly { readonly id: string; readonly version: string }[];
+  /** Exact duplicates of versions already held (success without a write). */
+  readonly duplicates: number;
+  readonly refused: readonly RefusedObject[];
+}
+
 export interface TaxiiHooks {
+  /** Called synchronously for every request once its response is ready; keep it cheap. Errors are logged. */
+  readonly onRequestDone?: (event: RequestDoneEvent) => void;
+  /** Called synchronously after every POST that produced a status (before the 202). Errors are logged. */
+  readonly onWriteResult?: (event: WriteResultEvent) => void;
   /** Called synchronously for every {@link SecurityEvent}; keep it cheap (increment a counter). Errors are logged. */
   readonly onSecurityEvent?: (event: SecurityEvent) => void;
   /**

@@ -27,6 +27,14 @@ import type { ServerMount } from './mount.js';
 
 const HOUR_MS = 3_600_000;
 
+/** What the core learns about a request while handling it, for `hooks.onRequestDone`. */
+interface RequestNote {
+  route: string;
+  principal?: Principal;
+  apiRoot?: string | undefined;
+  collectionId?: string;
+}
+
 /** A permanent redirect that keeps the method (used for a mount's prefix requested without its slash). */
 function redirect(location: string): TaxiiResponse {
   return { status: 308, headers: { location } };
@@ -183,12 +191,18 @@ export class TaxiiCore {
     const started = performance.now();
     const time = nowMicros();
     this.#inFlight++;
-    let principal: Principal | undefined;
+    const note: RequestNote = { route: 'unmatched' };
     let response: TaxiiResponse;
     try {
-      if (this.#closed) throw new TaxiiError(503, 'the server is shutting down', { errorCode: 'shutting-down' });
-      if (!this.#readyDone) await this.#ready;
-      response = await this.#dispatch(req, time, (p) => (principal = p));
+      const health = this.#healthPath(req);
+      if (health !== undefined) {
+        note.route = 'health';
+        response = await this.#health(req, health);
+      } else {
+        if (this.#closed) throw new TaxiiError(503, 'the server is shutting down', { errorCode: 'shutting-down' });
+        if (!this.#readyDone) await this.#ready;
+        response = await this.#dispatch(req, time, note);
+      }
     } catch (err) {
       response = err instanceof TaxiiError ? this.#taxiiError(err) : this.#failure(err);
     } finally {
@@ -198,8 +212,74 @@ export class TaxiiCore {
         for (const w of waiters) w();
       }
     }
-    this.#access(req, response, principal, started);
+    this.#access(req, response, note.principal, started);
+    this.#done(req, response, note, started);
     return response;
+  }
+
+  /** `/healthz` or `/readyz` (under the base path, outside the TAXII tree), else `undefined`. */
+  #healthPath(req: TaxiiRequest): 'healthz' | 'readyz' | undefined {
+    const q = req.target.indexOf('?');
+    const path = q === -1 ? req.target : req.target.slice(0, q);
+    const base = this.state.basePath;
+    if (path === `${base}/healthz`) return 'healthz';
+    if (path === `${base}/readyz`) return 'readyz';
+    return undefined;
+  }
+
+  /**
+   * Probes for load balancers and orchestrators, unauthenticated and outside the TAXII tree. `healthz`: the process
+   * answers. `readyz`: the configured collections exist in the store, the store answers and its schema is current,
+   * and the server is not shutting down. They say nothing about the data held.
+   */
+  async #health(req: TaxiiRequest, which: 'healthz' | 'readyz'): Promise<TaxiiResponse> {
+    const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return { status: 405, headers: { ...headers, allow: 'GET, HEAD' }, body: '{"status":"method not allowed"}' };
+    }
+    if (which === 'healthz') return { status: 200, headers, body: '{"status":"ok"}' };
+    let problem: string | undefined;
+    if (this.#closed) problem = 'shutting down';
+    else {
+      try {
+        await this.#ready;
+        await this.state.store.checkReady?.();
+      } catch (err) {
+        problem = err instanceof Error ? err.message : String(err);
+      }
+    }
+    if (problem === undefined) return { status: 200, headers, body: '{"status":"ready"}' };
+    this.state.logger.warn({ msg: 'not ready', reason: problem });
+    return { status: 503, headers, body: JSON.stringify({ status: 'not ready', reason: problem }) };
+  }
+
+  /** Hands the finished request to `hooks.onRequestDone` (metrics, audit); a throwing hook is logged, never fatal. */
+  #done(req: TaxiiRequest, res: TaxiiResponse, note: RequestNote, started: number): void {
+    const hook = this.state.hooks.onRequestDone;
+    if (hook === undefined) return;
+    let errorCode: string | undefined;
+    if (res.status >= 400 && note.route !== 'health' && res.body !== undefined) {
+      const text = typeof res.body === 'string' ? res.body : Buffer.from(res.body).toString('utf8');
+      errorCode = /"error_code":"([^"]*)"/.exec(text)?.[1];
+    }
+    try {
+      hook({
+        method: req.method,
+        route: note.route,
+        target: req.target,
+        status: res.status,
+        seconds: (performance.now() - started) / 1000,
+        principal: note.principal === undefined || note.principal.anonymous ? undefined : note.principal.name,
+        anonymous: note.principal?.anonymous === true,
+        remoteAddress: req.remoteAddress,
+        apiRoot: note.apiRoot,
+        collectionId: note.collectionId,
+        items: res.items,
+        errorCode,
+      });
+    } catch (err) {
+      this.state.logger.error({ msg: 'onRequestDone hook failed', error: String(err) });
+    }
   }
 
   /** A store failure the client can do nothing about but wait (disk full, read-only, database down) is a 503. */
@@ -294,7 +374,11 @@ export class TaxiiCore {
         }
         throw this.#rateLimited(retryAfterSeconds, 'too many failed logins');
       }
-      if (outcome.reason === 'invalid') this.#notify({ kind: 'auth-failed', remoteAddress: remote, user: outcome.user });
+      if (outcome.reason === 'invalid') {
+        // the user name tried is what an operator needs to tell a forgotten password from a guessing attack
+        state.logger.warn({ msg: 'authentication failed', user: outcome.user ?? null, remote });
+        this.#notify({ kind: 'auth-failed', remoteAddress: remote, user: outcome.user });
+      }
       throw this.#unauthorized(outcome.reason === 'missing' ? 'authentication is required' : 'the credentials were not accepted');
     }
     const principal = outcome.principal;
@@ -306,7 +390,7 @@ export class TaxiiCore {
     return principal;
   }
 
-  async #dispatch(req: TaxiiRequest, time: number, onPrincipal: (p: Principal) => void): Promise<TaxiiResponse> {
+  async #dispatch(req: TaxiiRequest, time: number, note: RequestNote): Promise<TaxiiResponse> {
     const state = this.state;
     const q = req.target.indexOf('?');
     let path = q === -1 ? req.target : req.target.slice(0, q);
@@ -318,20 +402,23 @@ export class TaxiiCore {
     for (const mount of this.#mounts) {
       if (path === mount.prefix.slice(0, -1)) return redirect(`${state.basePath}${mount.prefix}${q === -1 ? '' : req.target.slice(q)}`);
       if (path.startsWith(mount.prefix)) {
+        note.route = 'mount';
         return mount.handle(req, {
           state,
           path: path.slice(mount.prefix.length),
           query,
           authenticate: async () => {
             const p = await this.#authenticate(req);
-            onPrincipal(p);
+            note.principal = p;
             return p;
           },
         });
       }
     }
     const match = matchRoute(path);
-    if (match === undefined) throw notFound('no TAXII endpoint at this path (discovery is at /taxii2/);');
+    if (match === undefined) throw new TaxiiError(404, 'no TAXII endpoint at this path; discovery is at /taxii2/', { errorCode: 'not-found' });
+    note.route = match.kind;
+    note.apiRoot = match.apiRoot;
     const allowed = ALLOWED_METHODS[match.kind];
     if (!allowed.includes(req.method)) {
       throw new TaxiiError(405, `${req.method} is not supported here; use ${allowed.join(', ')}`, {
@@ -345,7 +432,7 @@ export class TaxiiCore {
     }
 
     const principal = await this.#authenticate(req);
-    onPrincipal(principal);
+    note.principal = principal;
 
     if (match.kind === 'discovery') return getDiscovery(state, req);
     const root = state.roots.get(match.apiRoot as string);
@@ -362,11 +449,11 @@ export class TaxiiCore {
       case 'collections':
         return getCollections(ctx);
       default:
-        return this.#collectionRoute(ctx, match, time);
+        return this.#collectionRoute(ctx, match, time, note);
     }
   }
 
-  async #collectionRoute(ctx: RouteContext, match: RouteMatch, time: number): Promise<TaxiiResponse> {
+  async #collectionRoute(ctx: RouteContext, match: RouteMatch, time: number, note: RequestNote): Promise<TaxiiResponse> {
     const collection = ctx.root.byKey.get(match.collection as string);
     const rights =
       collection === undefined
@@ -377,6 +464,7 @@ export class TaxiiCore {
       if (ctx.principal.anonymous) throw this.#unauthorized();
       throw notFound('the collection');
     }
+    note.collectionId = collection.id;
     const cctx: CollectionContext = { ...ctx, collection, rights };
     switch (match.kind) {
       case 'collection':

@@ -29,6 +29,8 @@ export interface TaxiiResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array;
+  /** Entries in a served page (objects, manifest records, versions): for metrics and audit, never sent. */
+  readonly items?: number;
 }
 
 /** Transport details an embedding app may hand to the Web handler alongside the `Request`. */

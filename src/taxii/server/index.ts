@@ -24,11 +24,21 @@ export type {
   LimitsConfig,
   ObjectsAddedEvent,
   PrincipalConfig,
+  RefusedObject,
+  RequestDoneEvent,
+  SecurityEvent,
+  WriteResultEvent,
   TaxiiHooks,
   TaxiiServerOptions,
   ValidationConfig,
 } from './config.js';
 export { parseServeConfig } from './config-file.js';
+export { combineHooks } from './hooks.js';
+export { createServerMetrics } from './metrics.js';
+export type { ServerMetrics, ServerMetricsOptions } from './metrics.js';
+export { startMetricsServer } from './metrics-server.js';
+export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
+export { AuditLog } from './audit-log.js';
 export type { ServeConfigFile } from './config-file.js';
 export { ServerConfigError } from './errors.js';
 export type { ConfigProblem } from './errors.js';

@@ -15,6 +15,7 @@ import type {
   Page,
   Store,
   StoreOptions,
+  StoreStats,
 } from './store.js';
 import {
   computeFlags,
@@ -319,6 +320,16 @@ export class MemoryStore implements Store {
       }
     }
     return removed;
+  }
+
+  async checkReady(): Promise<void> {
+    if (this.#closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
+  }
+
+  async stats(): Promise<StoreStats> {
+    let objects = 0;
+    for (const c of this.#collections.values()) objects += c.rows.length;
+    return { objects, statuses: this.#statuses.size };
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { StoreError } from './errors.js';
 import { checkLineage, lineageOf, lineageOfText, type VersionLineage } from './lineage.js';
 import { loadPgDriver } from './postgres-driver.js';
 import { PostgresStoreError } from './postgres-errors.js';
-import { assertPostgresSchemaCurrent, checkSchemaName, migratePostgres, quoteIdent } from './postgres-migrations.js';
+import { assertPostgresSchemaCurrent, checkSchemaName, migratePostgres, postgresSchemaState, quoteIdent } from './postgres-migrations.js';
 import { buildJoinedQuery, buildPageQuery, type PgRawRow } from './postgres-sql.js';
 import type {
   AddResult,
@@ -21,6 +21,7 @@ import type {
   Page,
   Store,
   StoreOptions,
+  StoreStats,
 } from './store.js';
 import { computeFlags, selectRows, specKey, versionKey, versionSelection } from './versioning.js';
 
@@ -136,6 +137,7 @@ const NOW_MICROS = '(extract(epoch FROM clock_timestamp()) * 1000000)::bigint';
 export class PostgresStore implements Store {
   readonly #pool: Pool;
   readonly #s: string;
+  readonly #schema: string;
   readonly #tag: string;
   readonly #clock: (() => Micros) | undefined;
   readonly #statusClock: () => number;
@@ -148,6 +150,7 @@ export class PostgresStore implements Store {
   private constructor(pool: Pool, schema: string, options: PostgresStoreOptions) {
     this.#pool = pool;
     this.#s = quoteIdent(schema);
+    this.#schema = schema;
     // Prepared-statement names are per connection and must not collide between schemas.
     this.#tag = createHash('sha256').update(schema).digest('hex').slice(0, 10);
     this.#clock = options.clock;
@@ -620,6 +623,27 @@ export class PostgresStore implements Store {
     this.#open();
     const r = await this.#pool.query<{ value: string }>(`SELECT value FROM ${this.#s}.settings WHERE key = $1`, [key]);
     return r.rows[0]?.value;
+  }
+
+  async checkReady(): Promise<void> {
+    this.#open();
+    const state = await postgresSchemaState(this.#pool, this.#schema);
+    if (state.current !== state.latest) {
+      throw new StoreError('STORE_SCHEMA', `database schema version ${state.current}, this version needs ${state.latest} (run distill-intel migrate)`);
+    }
+  }
+
+  async stats(): Promise<StoreStats> {
+    this.#open();
+    // reltuples: the planner's estimate, so a scrape never counts millions of rows (-1 before the first ANALYZE)
+    const r = await this.#pool.query<{ objects: string | null; bytes: string | null; statuses: string }>(
+      `SELECT (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)) AS objects,
+              pg_total_relation_size(to_regclass($1)) + pg_total_relation_size(to_regclass($2)) AS bytes,
+              (SELECT count(*) FROM ${this.#s}.statuses) AS statuses`,
+      [`${this.#s}.objects`, `${this.#s}.statuses`],
+    );
+    const row = r.rows[0];
+    return { objects: Math.max(0, Number(row?.objects ?? 0)), bytes: Number(row?.bytes ?? 0), statuses: Number(row?.statuses ?? 0) };
   }
 
   async close(): Promise<void> {

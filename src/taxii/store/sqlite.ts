@@ -15,6 +15,7 @@ import type {
   Page,
   Store,
   StoreOptions,
+  StoreStats,
 } from './store.js';
 import { idHash } from './id-hash.js';
 import { checkLineage, lineageOf, lineageOfText } from './lineage.js';
@@ -489,6 +490,22 @@ export class SqliteStore implements Store {
   async purgeStatuses(olderThan: Date): Promise<number> {
     this.#assertOpen();
     return this.#stmt.purge.run(olderThan.getTime()).changes;
+  }
+
+  async checkReady(): Promise<void> {
+    this.#assertOpen();
+    const version = this.#db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
+    if (version?.value !== SCHEMA_VERSION) throw new StoreError('STORE_SCHEMA', `store schema is ${version?.value ?? 'missing'}; this version reads ${SCHEMA_VERSION}`);
+  }
+
+  async stats(): Promise<StoreStats> {
+    this.#assertOpen();
+    const one = (sql: string): number => (this.#db.prepare<[], { n: number }>(sql).get()?.n ?? 0);
+    return {
+      objects: one('SELECT count(*) AS n FROM objects'),
+      bytes: one('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'),
+      statuses: one('SELECT count(*) AS n FROM statuses'),
+    };
   }
 
   async close(): Promise<void> {

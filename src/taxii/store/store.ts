@@ -163,6 +163,16 @@ export interface DeleteFilter {
 }
 
 /** The store contract; see the module documentation for the guarantees. */
+/** What {@link Store.stats} reports. */
+export interface StoreStats {
+  /** Stored object versions (an estimate on PostgreSQL: the planner's row count). */
+  readonly objects: number;
+  /** Bytes the store occupies on disk, when it has a disk. */
+  readonly bytes?: number;
+  /** Status resources held (kept until purged after the retention period). */
+  readonly statuses: number;
+}
+
 export interface Store {
   /** Creates the collection if needed (idempotent). `addObjects` also creates it on first use. */
   ensureCollection(target: CollectionRef): Promise<void>;
@@ -221,6 +231,15 @@ export interface Store {
 
   /** The status with that id in that API root, or `undefined` (unknown or purged: the server answers 404). */
   getStatus(apiRoot: string, id: string): Promise<Status | undefined>;
+
+  /**
+   * Optional readiness probe for `/readyz`: resolves when the store answers and its schema is the one this code
+   * reads; rejects with the reason otherwise. Cheap enough to call on every probe.
+   */
+  checkReady?(): Promise<void>;
+
+  /** Optional figures for monitoring (`/metrics`); see {@link StoreStats}. */
+  stats?(): Promise<StoreStats>;
 
   /**
    * Removes statuses last written before `olderThan`. TAXII §4.3: servers SHOULD keep statuses at least 24 hours

@@ -127,7 +127,7 @@ export async function getObjects(ctx: CollectionContext, kind: 'objects' | 'obje
     }
     const texts = new Array<string>(rows.length);
     for (let i = 0; i < rows.length; i++) texts[i] = (rows[i] as { json: string }).json;
-    return jsonText(200, serializeEnvelope(texts, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows));
+    return { ...jsonText(200, serializeEnvelope(texts, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows)), items: rows.length };
   });
 }
 
@@ -145,7 +145,7 @@ export async function getManifest(ctx: CollectionContext): Promise<TaxiiResponse
     const records = rows.map((r) =>
       JSON.stringify({ id: r.id, date_added: formatTaxiiTimestamp(r.dateAdded), version: r.version, media_type: stixMediaType(r.specVersion) }),
     );
-    return jsonText(200, pagedBody('objects', records, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows));
+    return { ...jsonText(200, pagedBody('objects', records, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows)), items: rows.length };
   });
 }
 
@@ -155,6 +155,6 @@ export async function getVersions(ctx: CollectionContext): Promise<TaxiiResponse
     const { rows, more } = await ctx.state.store.queryManifest(p.target, p.query, p.limit);
     if (rows.length === 0) await assertObjectExists(ctx, p);
     const versions = rows.map((r) => JSON.stringify(r.version));
-    return jsonText(200, pagedBody('versions', versions, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows));
+    return { ...jsonText(200, pagedBody('versions', versions, more, cursorFor(ctx, p, rows, more)), pageHeaders(p, rows)), items: rows.length };
   });
 }

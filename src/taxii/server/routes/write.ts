@@ -124,7 +124,7 @@ function checkObjects(ctx: CollectionContext, objects: readonly Record<string, u
       failures.push({ index, detail: { id: clip(id), version: clip(version), message: clip(`objects/${index}: ${message}`) } });
     };
     const type = str(obj['type']);
-    if (type === 'bundle') return fail('a bundle cannot be stored as an object; send its objects');
+    if (type === 'bundle') return fail('bundle-as-object: a bundle cannot be stored as an object; send its objects');
     if (type !== undefined && acceptTypes !== undefined && !acceptTypes.has(type)) {
       return fail(`collection-accept-types: this collection does not accept objects of type "${type}"`);
     }
@@ -148,6 +148,39 @@ function checkObjects(ctx: CollectionContext, objects: readonly Record<string, u
     accepted.push({ index, object: obj, row });
   });
   return { accepted, failures };
+}
+
+/** The rule a failure message names: messages start `objects/<n>: <code>...` (see checkObjects and storeRefusal). */
+function reasonOf(message: string | undefined): string {
+  const m = /^objects\/\d+: ([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/.exec(message ?? '');
+  return m?.[1] ?? 'refused';
+}
+
+/** Hands the outcome of a POST to `hooks.onWriteResult` (metrics, audit); a throwing hook is logged, never fatal. */
+function reportWrite(
+  ctx: CollectionContext,
+  statusId: string,
+  total: number,
+  duplicates: number,
+  added: readonly Record<string, unknown>[],
+  failures: readonly { readonly detail: StatusDetails }[],
+): void {
+  const hook = ctx.state.hooks.onWriteResult;
+  if (hook === undefined) return;
+  try {
+    hook({
+      apiRoot: ctx.root.path,
+      collectionId: ctx.collection.id,
+      statusId,
+      principal: ctx.principal.anonymous ? undefined : ctx.principal.name,
+      total,
+      added: added.map((o) => ({ id: str(o['id']) ?? '', version: versionOf(o) })),
+      duplicates,
+      refused: failures.map((f) => ({ id: f.detail.id, version: f.detail.version ?? '', reason: reasonOf(f.detail.message), message: f.detail.message ?? '' })),
+    });
+  } catch (err) {
+    ctx.state.logger.error({ msg: 'onWriteResult hook failed', statusId, error: String(err) });
+  }
 }
 
 /** Same id + version with different text: still a duplicate when both mean the same JSON (RFC 8785 canonical form). */
@@ -245,6 +278,7 @@ export async function postObjects(ctx: CollectionContext, requestTime: Micros): 
     totalCount: objects.length,
   });
   await ctx.state.store.putStatus(ctx.root.path, withOwner(status, ctx));
+  reportWrite(ctx, status.id, objects.length, successes.length - added.length, added, failures);
 
   const hook = ctx.state.hooks.onObjectsAdded;
   if (hook !== undefined && added.length > 0) {
