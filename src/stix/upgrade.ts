@@ -46,7 +46,7 @@ export interface UpgradeResult {
  * Objects that already carry `spec_version` 2.1, and top-level SCOs (which 2.0 did not have), pass through unchanged,
  * so mixed input and repeated upgrades are safe.
  *
- * @param input - parsed JSON: a bundle, an array of objects, or one object.
+ * @param input - parsed JSON: a bundle, a TAXII envelope, an array of objects, or one object.
  */
 export function upgrade(input: unknown): UpgradeResult {
   const diagnostics: Diagnostic[] = [];
@@ -97,6 +97,10 @@ function unwrapInput(input: unknown): { items: unknown[]; base: string | undefin
     const items = Array.isArray(b['objects']) ? (b['objects'] as unknown[]) : [];
     const id = b['id'];
     return typeof id === 'string' ? { items, base: '/objects', bundleId: id } : { items, base: '/objects' };
+  }
+  // A TAXII envelope ({"objects": [...]} with no type), as `pull` and TAXII 2.1 servers deliver content.
+  if (input !== null && typeof input === 'object' && (input as Json)['type'] === undefined && Array.isArray((input as Json)['objects'])) {
+    return { items: (input as Json)['objects'] as unknown[], base: '/objects' };
   }
   return { items: [input], base: undefined };
 }

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, runBuilt } from './built-cli.js';
+import { runCli } from './run-cli.js';
+import { PASSWORD, startServer, USER } from './serve-fixture.js';
 
 /** A feed as real ones are: one address defanged for human readers, one URL with a defanged scheme. */
 const FEED = [
@@ -47,5 +49,24 @@ describe('convert never exports defanged values (built CLI)', () => {
     const run = await runBuilt(['convert', '--to', 'ecs', '--fail-on-issues', 'feed.ndjson'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).not.toContain('[.]');
+  });
+});
+
+describe('pull checks values the same way (in-process server)', () => {
+  it('rows without --refang leave the defanged address out; with --refang it is restored', async () => {
+    const server = await startServer();
+    try {
+      const conn = ['--url', server.discovery, '--collection', 'demo', '--user', `${USER}:${PASSWORD}`];
+      const pushed = await runCli(['push', ...conn, 'feed.ndjson'], '', dir);
+      expect(pushed.code).toBe(0);
+      const values = (stdout: string): string[] => stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { value: string }).value).sort();
+      const plain = await runCli(['pull', ...conn, '--format', 'rows', '--no-progress'], '', dir);
+      expect(values(plain.stdout)).toEqual(['203.0.113.5']);
+      expect(plain.stderr).toContain("value-defanged: the ipv4-addr value '59.188.12[.]123' is defanged");
+      const refanged = await runCli(['pull', ...conn, '--format', 'rows', '--refang', '--no-progress'], '', dir);
+      expect(values(refanged.stdout)).toEqual(['203.0.113.5', '59.188.12.123', 'http://evil.example/v1']);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -179,6 +179,13 @@ describe('upgrade: rules and edge cases', () => {
     expect(domains[0]?.['object_marking_refs']).toEqual([TLP_GREEN, 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82']);
   });
 
+  it('reads a TAXII envelope like a bundle', () => {
+    const result = upgrade({ more: false, objects: [{ type: 'tool', id: 'tool--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', created: '2016-04-06T20:03:48Z', modified: '2016-04-06T20:03:48Z', labels: ['remote-access'], name: 'VNC' }] });
+    expect(result.upgraded).toBe(1);
+    expect(result.objects[0]).toMatchObject({ spec_version: '2.1', created: '2016-04-06T20:03:48.000Z', tool_types: ['remote-access'] });
+    expect(result).not.toHaveProperty('bundleId');
+  });
+
   it('passes 2.1 objects through untouched (the very same object)', () => {
     const modern = { type: 'identity', spec_version: '2.1', id: 'identity--f431f809-377b-45e0-aa1c-6a4751cae5ff', created: '2016-04-06T20:03:00Z' };
     const result = upgrade(modern);
