@@ -108,17 +108,34 @@ interface Resolved {
   readonly failure?: { reason: VerdictReason; message: string };
 }
 
+/**
+ * Public keys already parsed, by algorithm and text: a feed carries a handful of producers' keys thousands of times,
+ * and parsing DER and hashing the JWK cost more than the signature check itself. Bounded: a sender inventing keys
+ * only empties it.
+ */
+const parsedKeys = new Map<string, { readonly key: KeyObject; readonly keyId: string }>();
+const MAX_PARSED_KEYS = 1024;
+
 /** Finds the key of a signature: through the trust store by thumbprint, else the embedded public key. */
 function resolveKey(sig: JssSignature, algorithm: 'Ed25519' | 'ES256', path: string, trust: TrustStore | undefined): Resolved {
   let embedded: KeyObject | undefined;
   let embeddedId: string | undefined;
   if (sig.public_key !== undefined) {
-    try {
-      embedded = parsePublicKeyText(sig.public_key, algorithm, `${path}/public_key`);
-    } catch (err) {
-      return { trustedKey: false, failure: { reason: 'malformed', message: (err as ProvenanceError).message } };
+    const cacheKey = `${algorithm}:${sig.public_key}`;
+    const cached = parsedKeys.get(cacheKey);
+    if (cached !== undefined) {
+      embedded = cached.key;
+      embeddedId = cached.keyId;
+    } else {
+      try {
+        embedded = parsePublicKeyText(sig.public_key, algorithm, `${path}/public_key`);
+      } catch (err) {
+        return { trustedKey: false, failure: { reason: 'malformed', message: (err as ProvenanceError).message } };
+      }
+      embeddedId = keyThumbprint(embedded);
+      if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.clear();
+      parsedKeys.set(cacheKey, { key: embedded, keyId: embeddedId });
     }
-    embeddedId = keyThumbprint(embedded);
   }
   const thumbprint = typeof sig.thumbprint === 'string' ? sig.thumbprint : undefined;
   if (thumbprint !== undefined && embeddedId !== undefined && thumbprint !== embeddedId) {
