@@ -42,6 +42,8 @@ Options:
   --min-similarity <x>     lowest estimated prompt similarity that counts, 0-1 (default 0.75)
   --scope account|all      combined patterns (AND, FOLLOWEDBY, qualifiers) over each account's requests or all
   --sign-key <pem>         sign each sighting as your identity (PKCS#8 PEM, Ed25519 or P-256)
+  --no-cluster             report direct matches only (default: your own campaign detection runs alongside, and
+                           the detected campaign behind each matched account is brought into REPORT.json)
   --map <file>             field map for telemetry with other field names (see "Finding campaigns")
   --format jsonl|otlp|auto telemetry format (default auto)
   -h, --help               show this help
@@ -74,6 +76,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
       'min-similarity': { type: 'string' },
       scope: { type: 'string' },
       'sign-key': { type: 'string' },
+      'no-cluster': { type: 'boolean', default: false },
     },
   });
   const v = parsed.values;
@@ -144,6 +147,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
       ...(minSimilarity === undefined ? {} : { minSimilarity }),
       ...(v.scope === undefined ? {} : { scope: v.scope as 'account' | 'all' }),
       ...(signingKey === undefined ? {} : { signingKey }),
+      cluster: v['no-cluster'] !== true,
     });
   } catch (err) {
     io.stderr.write(`distill-intel match: ${describeFailure(err)}\n`);
@@ -158,7 +162,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
   const s = report.stats;
   io.stderr.write(
     `matched: ${s.requests} requests from ${s.accounts} accounts; ${s.itemsMatched} shared objects matched ${s.matchedRequests} requests; ` +
-      `${sightings.sightings.length} sightings, ${sightings.withheld.length} withheld` +
+      `${sightings.sightings.length} sightings, ${sightings.withheld.length} withheld; ${report.accounts.length} accounts to review` +
       `${report.input === undefined ? '' : `; ${report.input.bad_lines} bad lines`}\n`,
   );
   for (const r of s.patternsRejected) io.stderr.write(`pattern refused ${r.id}: ${r.message}\n`);
@@ -166,9 +170,11 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
   for (const u of report.input?.unreadable ?? []) io.stderr.write(`unreadable ${u.input}: ${u.message}\n`);
   let code: number = (report.input?.unreadable.length ?? 0) > 0 ? EXIT.findings : EXIT.ok;
 
-  if (v.push && client !== undefined && conn !== undefined) {
+  if (v.push && conn !== undefined) {
     try {
-      const { collection } = await resolveCollection(client, v['push-collection'] ?? conn.collection);
+      // A fresh client: the read's pooled connection may have been closed by the server while matching ran, and a POST
+      // is not retried on a connection found dead.
+      const { collection } = await resolveCollection(createClient(conn, io), v['push-collection'] ?? conn.collection);
       const objects = (sightings.bundle.objects ?? []) as unknown as Record<string, unknown>[];
       const status = await collection.addObjects(objects, { wait: { timeoutMs: 60_000 } });
       io.stderr.write(`pushed: ${objects.length} objects: ${status.success_count} succeeded, ${status.failure_count} failed, ${status.pending_count} pending\n`);

@@ -24,3 +24,5 @@ export type { MatchTelemetryOptions, MatchTelemetryResult } from './match-teleme
 export { corroboration } from './corroboration.js';
 export type { CorroborationOptions, CorroborationReport, CorroborationRow } from './corroboration.js';
 export { corroborationHtml, corroborationMarkdown, escapeHtml, escapeMarkdownCell } from './corroboration-format.js';
+export { clusterMatches } from './clusters.js';
+export type { MatchedCluster } from './clusters.js';

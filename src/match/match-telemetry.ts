@@ -2,6 +2,9 @@ import type { PseudonymKey } from '../distillation/pseudonym.js';
 import type { TelemetryRecord } from '../telemetry/record.js';
 import { TelemetryReader } from '../telemetry/telemetry-reader.js';
 import type { TelemetryReaderOptions, TelemetrySource } from '../telemetry/telemetry-reader.js';
+import { CampaignDetector } from '../detect/campaign-detector.js';
+import { clusterMatches } from './clusters.js';
+import type { MatchedCluster } from './clusters.js';
 import { readIntel } from './intel.js';
 import type { Intel, ReadIntelOptions } from './intel.js';
 import { KeyRing } from './key-ring.js';
@@ -21,6 +24,11 @@ export interface MatchTelemetryOptions extends Omit<IntelMatcherOptions, 'keys'>
   /** Telemetry: files/streams for the reader, or records already parsed. */
   readonly telemetry: readonly TelemetrySource[] | Iterable<TelemetryRecord> | AsyncIterable<TelemetryRecord>;
   readonly reader?: TelemetryReaderOptions;
+  /**
+   * Run the lab's own campaign detection alongside (keyed with the first key) and bring in the detected campaign
+   * behind each matched account (default true). Costs throughput; off, only direct matches are reported.
+   */
+  readonly cluster?: boolean;
 }
 
 /** What {@link matchTelemetry} returns. */
@@ -29,6 +37,8 @@ export interface MatchTelemetryResult {
   readonly outcome: MatchOutcome;
   readonly sightings: SightingSet;
   readonly report: MatchReport;
+  /** The lab's campaigns reached through matches (empty when clustering is off). */
+  readonly clusters: readonly MatchedCluster[];
 }
 
 function isSourceList(t: MatchTelemetryOptions['telemetry']): t is readonly TelemetrySource[] {
@@ -50,7 +60,7 @@ function isSourceList(t: MatchTelemetryOptions['telemetry']): t is readonly Tele
  * ```
  */
 export async function matchTelemetry(options: MatchTelemetryOptions): Promise<MatchTelemetryResult> {
-  const { intel: input, keys: keyList, telemetry, reader: readerOptions, ...rest } = options;
+  const { intel: input, keys: keyList, telemetry, reader: readerOptions, cluster, ...rest } = options;
   const keys = new KeyRing(keyList);
   const intel = readIntel(input, {
     keys,
@@ -59,10 +69,15 @@ export async function matchTelemetry(options: MatchTelemetryOptions): Promise<Ma
     ...(rest.maxPatternLength === undefined ? {} : { maxPatternLength: rest.maxPatternLength }),
   });
   const matcher = new IntelMatcher(intel, { ...rest, keys });
+  const detector = cluster === false || keyList[0] === undefined ? undefined : new CampaignDetector({ key: keyList[0] });
+  const add = (r: TelemetryRecord) => {
+    matcher.add(r);
+    detector?.add(r);
+  };
   let input_: ReportInput | undefined;
   if (isSourceList(telemetry)) {
     const reader = new TelemetryReader(readerOptions);
-    for (const source of telemetry) for await (const batch of reader.batches(source)) for (const r of batch) matcher.add(r);
+    for (const source of telemetry) for await (const batch of reader.batches(source)) for (const r of batch) add(r);
     input_ = {
       lines: reader.stats.lines,
       records: reader.stats.records,
@@ -71,15 +86,17 @@ export async function matchTelemetry(options: MatchTelemetryOptions): Promise<Ma
       unreadable: reader.failures.map((f) => ({ input: f.input, message: f.message })),
     };
   } else {
-    for await (const r of telemetry as AsyncIterable<TelemetryRecord>) matcher.add(r);
+    for await (const r of telemetry as AsyncIterable<TelemetryRecord>) add(r);
   }
   const outcome = matcher.finish();
+  const clusters = detector === undefined ? [] : clusterMatches(outcome.tallies, detector.finish().campaigns);
   const sightings = buildSightings(outcome, rest);
   const report = matchReport(outcome, sightings, {
     lab: rest.identity.id,
     setAside: intel.setAside,
     ...(input_ === undefined ? {} : { input: input_ }),
     ...(rest.created === undefined ? {} : { generated: rest.created }),
+    clusters,
   });
-  return { intel, outcome, sightings, report };
+  return { intel, outcome, sightings, report, clusters };
 }

@@ -1,3 +1,4 @@
+import { sampled } from '../detect/prompt-sample.js';
 import type { SimilarityEstimate } from '../distillation/prompt-fingerprint.js';
 import type { PseudonymKey } from '../distillation/pseudonym.js';
 import type { PreparedObservation } from '../pattern/observations.js';
@@ -31,6 +32,12 @@ export interface IntelMatcherOptions extends PatternIndexOptions, FingerprintInd
   readonly maxKeptPerPattern?: number;
   /** Requests kept for combined patterns in all (default 1,000,000). */
   readonly maxKept?: number;
+  /**
+   * Which prompts are fingerprinted: `sampled` (default) takes each account's first 8 requests and one in 16 after,
+   * as detection does (an account that reuses a template shows it in its sample; fingerprinting every prompt would
+   * cost more than all else together), so prompt-fingerprint counts are over sampled requests; `all` takes every one.
+   */
+  readonly promptSample?: 'sampled' | 'all';
 }
 
 /** What one matched item saw in the lab's traffic. */
@@ -81,6 +88,11 @@ interface Kept {
 
 const IP_CAP = 100_000;
 
+/** A tally with nothing counted yet, first and last seen at `at`. */
+export function emptyTally(item: IntelItem, at: number): ItemTally {
+  return { item, accounts: new Map(), requests: 0, first: at, last: at, ips: new Set(), asns: new Set(), inputTokens: 0, outputTokens: 0, models: new Map(), minutes: new Map() };
+}
+
 /** The streaming matcher: `add` each request, then `finish`. */
 export class IntelMatcher {
   private readonly viewer: RequestViewer;
@@ -91,7 +103,9 @@ export class IntelMatcher {
   private readonly fingerprintItems: IntelItem[] = [];
   private readonly tallies = new Map<IntelItem, ItemTally>();
   private readonly kept = new Map<string, Kept[]>();
-  private readonly accounts = new Set<string>();
+  /** Requests per account so far (for prompt sampling and the account count). */
+  private readonly accounts = new Map<string, number>();
+  private readonly sampleAll: boolean;
   private readonly scope: 'account' | 'all';
   private readonly maxKeptPerPattern: number;
   private readonly maxKept: number;
@@ -104,6 +118,7 @@ export class IntelMatcher {
   constructor(intel: Intel, options: IntelMatcherOptions) {
     const keys = options.keys instanceof KeyRing ? options.keys : new KeyRing(options.keys);
     this.scope = options.scope ?? 'account';
+    this.sampleAll = options.promptSample === 'all';
     this.maxKeptPerPattern = options.maxKeptPerPattern ?? 1000;
     this.maxKept = options.maxKept ?? 1_000_000;
     const patterned = intel.items.filter((i) => i.pattern !== undefined);
@@ -138,8 +153,9 @@ export class IntelMatcher {
   /** Matches one request. */
   add(record: TelemetryRecord): void {
     this.requests++;
-    this.accounts.add(record.account_id);
-    const fps = this.viewer.fingerprintsOf(record);
+    const n = (this.accounts.get(record.account_id) ?? 0) + 1;
+    this.accounts.set(record.account_id, n);
+    const fps = this.sampleAll || sampled(n) ? this.viewer.fingerprintsOf(record) : [];
     const obs = this.viewer.observe(record, 0, fps);
     let hit = false;
     const hits = this.patterns.test(obs);
@@ -179,19 +195,7 @@ export class IntelMatcher {
   private tally(item: IntelItem, r: TelemetryRecord): ItemTally {
     let t = this.tallies.get(item);
     if (t === undefined) {
-      t = {
-        item,
-        accounts: new Map(),
-        requests: 0,
-        first: r.timestamp,
-        last: r.timestamp,
-        ips: new Set(),
-        asns: new Set(),
-        inputTokens: 0,
-        outputTokens: 0,
-        models: new Map(),
-        minutes: new Map(),
-      };
+      t = emptyTally(item, r.timestamp);
       this.tallies.set(item, t);
     }
     t.accounts.set(r.account_id, (t.accounts.get(r.account_id) ?? 0) + 1);

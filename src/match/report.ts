@@ -1,3 +1,4 @@
+import type { MatchedCluster } from './clusters.js';
 import type { IntelSetAside } from './intel.js';
 import type { MatchStats, MatchOutcome } from './matcher.js';
 import type { SightingSet } from './sightings.js';
@@ -47,13 +48,23 @@ export interface MatchReport {
   readonly intel_set_aside: readonly IntelSetAside[];
   readonly matches: readonly ReportMatch[];
   readonly sightings: ReadonlyArray<{ readonly id: string; readonly sighting_of_ref: string; readonly count: number; readonly account_count: number }>;
+  /** The lab's detected campaigns behind matched accounts. */
+  readonly clusters: readonly MatchedCluster[];
+  /** Every account to review: matched directly or in a cluster behind a match, sorted. */
+  readonly accounts: readonly string[];
 }
 
 /** Builds the report of a run. */
 export function matchReport(
   outcome: MatchOutcome,
   sightings: SightingSet,
-  context: { readonly lab: string; readonly setAside?: readonly IntelSetAside[]; readonly input?: ReportInput; readonly generated?: string },
+  context: {
+    readonly lab: string;
+    readonly setAside?: readonly IntelSetAside[];
+    readonly input?: ReportInput;
+    readonly generated?: string;
+    readonly clusters?: readonly MatchedCluster[];
+  },
 ): MatchReport {
   const sightingOfTally = new Map<object, string>();
   for (const [id, tallies] of sightings.basis) for (const t of tallies) sightingOfTally.set(t, id);
@@ -92,5 +103,7 @@ export function matchReport(
       for (const t of sightings.basis.get(s.id) ?? []) for (const a of t.accounts.keys()) accounts.add(a);
       return { id: s.id, sighting_of_ref: s.sighting_of_ref, count: s.count ?? 0, account_count: accounts.size };
     }),
+    clusters: context.clusters ?? [],
+    accounts: [...new Set([...outcome.tallies.flatMap((t) => [...t.accounts.keys()]), ...(context.clusters ?? []).flatMap((c) => c.accounts)])].sort(),
   };
 }

@@ -11,3 +11,5 @@ export type { Archetype, BenignKind, Actor, ActorBase, Behaviour, Moment } from 
 export { DIURNAL, benignBehaviour, poissonActor, request } from './actors.js';
 export { COT_PHRASES, benignPrompt, fill, privateTemplate, taskText, variants, vocabulary } from './prompts.js';
 export { Random } from './random.js';
+export { simulateTwoLabs } from './two-labs.js';
+export type { TwoLabOptions, TwoLabSimulation } from './two-labs.js';
