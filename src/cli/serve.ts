@@ -423,7 +423,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       // Other instances' writes would stay invisible for the cache's lifetime: off by default on a shared database.
       ...(trustStore !== undefined ? { trustStore } : {}),
       pageCache: file.pageCache === false || (file.pageCache === undefined && storeKind === 'postgres') ? false : {},
-      ...(uiEnabled ? { mounts: [createAnalystView()] } : {}),
+      ...(uiEnabled ? { mounts: [createAnalystView(trustStore !== undefined ? { trust: trustStore } : {})] } : {}),
       ...(extras.options ?? {}),
       hooks: combineHooks(metrics?.hooks, audit?.hooks(), extras.options?.hooks),
     };
