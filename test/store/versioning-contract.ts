@@ -107,6 +107,19 @@ export function describeVersioningRules(make: () => Promise<Store>): void {
       expect((await held(store)).map((j) => (JSON.parse(j) as { modified: string }).modified)).toEqual([D1, D3]);
     });
 
+    it('judges by the lineage the caller passes beside the text, as the server does', async () => {
+      const withFacts = (o: NewObject, created: string, createdByRef: string | undefined, revoked: boolean): NewObject => ({
+        ...o,
+        lineage: { created, createdByRef, revoked },
+      });
+      await expectRefused([withFacts(version(D1), CREATED, LAB_A, false)], withFacts(version(D2, { createdByRef: LAB_B }), CREATED, LAB_B, false), 'version-creator-changed');
+      await expectRefused(
+        [withFacts(version(D1), CREATED, LAB_A, false), withFacts(version(D2, { revoked: true }), CREATED, LAB_A, true)],
+        withFacts(version(D3), CREATED, LAB_A, false),
+        'version-after-revoked',
+      );
+    });
+
     it('accepts a proper chain: same created and creator, revocation last', async () => {
       const store = await make();
       const results = await store.addObjects(C, [version(D1), version(D2), version(D3, { revoked: true })]);

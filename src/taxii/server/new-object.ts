@@ -1,3 +1,4 @@
+import { lineageOf } from '../store/lineage.js';
 import type { NewObject } from '../store/store.js';
 
 /** Version given to objects with neither `modified` nor `created` (unversioned SCOs): any consistent value will do. */
@@ -23,5 +24,6 @@ export function toNewObject(obj: Readonly<Record<string, unknown>>, text?: strin
     type: str(obj['type']) ?? '',
     version: versionOf(obj),
     specVersion: str(obj['spec_version']) ?? '2.1',
+    lineage: lineageOf(obj['created'], obj['created_by_ref'], obj['revoked']),
   };
 }

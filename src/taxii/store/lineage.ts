@@ -60,7 +60,8 @@ export function lineageOfText(json: string): Lineage {
 }
 
 function sameInstant(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
   return (canonicalStixTimestamp(a) ?? a) === (canonicalStixTimestamp(b) ?? b);
 }
 

@@ -42,7 +42,7 @@ interface MemRow {
   isFirst: boolean;
   isLast: boolean;
   /** Read from `json` the first time a later version needs it. */
-  lineage?: VersionLineage;
+  lineage: VersionLineage | undefined;
 }
 
 function lineageOfRow(r: MemRow): VersionLineage {
@@ -155,7 +155,7 @@ export class MemoryStore implements Store {
         continue;
       }
       if (existing.length > 0) {
-        const refusal = checkLineage(existing.map(lineageOfRow), { ...lineageOfText(o.json), versionKey: vKey });
+        const refusal = checkLineage(existing.map(lineageOfRow), { ...(o.lineage ?? lineageOfText(o.json)), versionKey: vKey });
         if (refusal !== undefined) {
           results.push({ id: o.id, version: o.version, outcome: 'refused', dateAdded: 0, refusal });
           continue;
@@ -177,6 +177,7 @@ export class MemoryStore implements Store {
         newestSpec: true,
         isFirst: true,
         isLast: true,
+        lineage: o.lineage === undefined ? undefined : { ...o.lineage, versionKey: vKey },
       };
       c.rows.push(row);
       existing.push(row);

@@ -98,7 +98,7 @@ interface WorkRow {
 }
 
 function lineageOfWorkRow(r: WorkRow): VersionLineage {
-  r.lineage ??= { ...lineageOfText(r.json ?? ''), versionKey: r.versionKey };
+  r.lineage ??= { ...(r.object?.lineage ?? lineageOfText(r.json ?? '')), versionKey: r.versionKey };
   return r.lineage;
 }
 
@@ -378,7 +378,7 @@ export class PostgresStore implements Store {
       }
       let lineage: VersionLineage | undefined;
       if (list.length > 0) {
-        lineage = { ...lineageOfText(o.json), versionKey: vKey };
+        lineage = { ...(o.lineage ?? lineageOfText(o.json)), versionKey: vKey };
         const refusal = checkLineage(list.map(lineageOfWorkRow), lineage);
         if (refusal !== undefined) {
           results.push({ id: o.id, version: o.version, outcome: 'refused', dateAdded: 0, refusal });

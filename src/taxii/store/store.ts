@@ -2,7 +2,7 @@ import type { PagePosition } from '../protocol/cursor.js';
 import type { TaxiiFilters, VersionMatch } from '../protocol/filters.js';
 import type { Status } from '../protocol/resources.js';
 import type { Micros } from '../protocol/timestamps.js';
-import type { LineageRefusal } from './lineage.js';
+import type { Lineage, LineageRefusal } from './lineage.js';
 
 export type { PagePosition } from '../protocol/cursor.js';
 export type { TaxiiFilters, VersionMatch } from '../protocol/filters.js';
@@ -60,6 +60,11 @@ export interface NewObject {
    * duplicate; otherwise the exact JSON text is compared.
    */
   readonly fingerprint?: string;
+  /**
+   * Optional `created`, `created_by_ref` and `revoked` of the object, for a caller that has it parsed anyway (the
+   * server): the store then need not parse `json` to apply the versioning rules. Must describe `json`.
+   */
+  readonly lineage?: Lineage;
 }
 
 /**
