@@ -77,6 +77,22 @@ const CAPEC_ID = /^CAPEC-\d+$/;
 const CPE23 =
   /^cpe:2\.3:[aho*-](?::(?:(?:\?*|\*?)(?:[a-zA-Z0-9\-._]|\\[\\*?!"#$%&'()+,/:;<=>@[\]^`{|}~])+(?:\?*|\*?)|[*-])){5}:(?:[a-zA-Z]{2,3}(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?|[*-])(?::(?:(?:\?*|\*?)(?:[a-zA-Z0-9\-._]|\\[\\*?!"#$%&'()+,/:;<=>@[\]^`{|}~])+(?:\?*|\*?)|[*-])){4}$/;
 
+/**
+ * RFC 1034 §3.1 / RFC 5890 shape of a domain name: dot-separated labels of 1-63 characters, 253 in all, an optional
+ * final dot. Labels are letters, digits, hyphens (not at either end) and, for IDNs, non-ASCII letters; `_` is
+ * allowed because service and DKIM names (`_dmarc.example.com`) carry it. Defanged forms (`example[.]com`), URLs and
+ * addresses are refused.
+ */
+const DOMAIN_LABEL = /^(?:[_\p{L}\p{N}](?:[-\p{L}\p{N}\p{M}_]{0,61}[\p{L}\p{N}\p{M}_])?)$/u;
+
+/** True when `value` has the shape of a domain name (see {@link DOMAIN_LABEL}). */
+export function isDomainName(value: string): boolean {
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  if (name === '' || name.length > 253) return false;
+  for (const label of name.split('.')) if (!DOMAIN_LABEL.test(label)) return false;
+  return true;
+}
+
 function checkLang(value: unknown, path: string, ctx: RuleContext): void {
   if (typeof value === 'string' && !isLanguageTag(value)) {
     reportError(ctx, 'language-tag-invalid', path, `'${value}' is not a valid RFC 5646 language tag (§3.2)`);
@@ -155,6 +171,13 @@ export function checkRegistries(obj: JsonObject, type: string, pointer: string, 
     case 'directory':
       checkCharset(obj, 'path_enc', pointer, ctx);
       break;
+    case 'domain-name': {
+      const value = obj['value'];
+      if (typeof value === 'string' && !isDomainName(value)) {
+        reportError(ctx, 'domain-name-invalid', joinPointer(pointer, 'value'), `'${value}' is not a domain name (RFC 1034/5890), which §6.4 requires (MUST)`);
+      }
+      break;
+    }
     case 'language-content': {
       const contents = obj['contents'];
       // Keys with characters a dictionary key may not hold are the schema's finding, not a second one here.
@@ -168,7 +191,7 @@ export function checkRegistries(obj: JsonObject, type: string, pointer: string, 
       if (Array.isArray(langs)) for (let i = 0; i < langs.length; i++) checkLang(langs[i], joinPointer(pointer, 'languages', i), ctx);
       const cpe = obj['cpe'];
       if (typeof cpe === 'string' && !CPE23.test(cpe)) {
-        reportWarning(ctx, 'cpe-invalid', joinPointer(pointer, 'cpe'), `cpe '${cpe}' is not a CPE 2.3 formatted string (§6.14)`);
+        reportError(ctx, 'cpe-invalid', joinPointer(pointer, 'cpe'), `cpe '${cpe}' is not a CPE 2.3 formatted string, which §6.14 requires (MUST)`);
       }
       break;
     }

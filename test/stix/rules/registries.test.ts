@@ -135,13 +135,31 @@ describe('external-reference-cve / external-reference-capec', () => {
   });
 });
 
-describe('cpe-invalid (§6.14, warning)', () => {
+describe('cpe-invalid (§6.14 MUST, error)', () => {
   const sw = { type: 'software', spec_version: '2.1', id: 'software--ff1e0780-358c-5808-a8c7-d0fca4ef6ef4', name: 'Word' };
 
-  it('accepts a CPE 2.3 formatted string and warns about anything else', () => {
+  it('accepts a CPE 2.3 formatted string and refuses anything else', () => {
     expect(find(validate({ ...sw, cpe: 'cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*:*' }), 'cpe-invalid')).toEqual([]);
+    // CPE 2.2 URI binding, not the 2.3 formatted string.
     expect(find(validate({ ...sw, cpe: 'cpe:/a:microsoft:word:2000' }), 'cpe-invalid')).toEqual([
-      expect.objectContaining({ severity: 'warning', path: '/cpe' }),
+      expect.objectContaining({ severity: 'error', path: '/cpe' }),
     ]);
+    // Ten components instead of eleven after cpe:2.3.
+    expect(find(validate({ ...sw, cpe: 'cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*' }), 'cpe-invalid')).toHaveLength(1);
   });
+});
+
+describe('domain-name-invalid (§6.4 MUST: RFC 1034 / RFC 5890 domain name)', () => {
+  const dn = (value: string): Record<string, unknown> => ({ type: 'domain-name', spec_version: '2.1', id: 'domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5', value });
+
+  it.each(['example.com', 'a.b.example.org.', '_dmarc.example.com', 'xn--bcher-kva.example', 'bücher.example', 'localhost'])('accepts %s', (value) => {
+    expect(find(validate(dn(value)), 'domain-name-invalid')).toEqual([]);
+  });
+
+  it.each(['example[.]com', 'http://example.com', 'a..example.com', '-bad.example.com', 'bad-.example.com', 'user@example.com', 'two words.com', `${'a'.repeat(64)}.com`])(
+    'refuses %s',
+    (value) => {
+      expect(find(validate(dn(value)), 'domain-name-invalid')).toEqual([expect.objectContaining({ severity: 'error', path: '/value' })]);
+    },
+  );
 });
