@@ -34,6 +34,8 @@ export async function ensureBuilt(): Promise<void> {
     try {
       mkdirSync(LOCK);
     } catch {
+      // A lock left by a test run that was killed mid-build is older than any build takes: take it over.
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 180_000) rmdirSync(LOCK);
       if (Date.now() > deadline) throw new Error('timed out waiting for another build of dist/');
       await new Promise((r) => setTimeout(r, 500));
       continue;
