@@ -9,7 +9,7 @@ import { DEMO_API_ROOTS } from '../taxii/server/demo.js';
 import { ServerConfigError } from '../taxii/server/errors.js';
 import { AuditLog } from '../taxii/server/audit-log.js';
 import { combineHooks } from '../taxii/server/hooks.js';
-import { jsonLineLogger, silentLogger } from '../taxii/server/logger.js';
+import { batchedWriter, jsonLineLogger, silentLogger } from '../taxii/server/logger.js';
 import { createServerMetrics } from '../taxii/server/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../taxii/server/metrics-server.js';
 import { createTaxiiServer } from '../taxii/server/node.js';
@@ -403,7 +403,9 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
     const uiEnabled = args.ui && file.ui !== false;
     const metrics = file.metrics !== undefined ? createServerMetrics(store) : undefined;
     audit = file.auditLog !== undefined ? new AuditLog(resolve(baseDir, file.auditLog)) : undefined;
-    const logger = args.accessLog && file.accessLog !== false ? jsonLineLogger((line) => io.stdout.write(line)) : silentLogger;
+    // Access-log lines leave in one write per turn of the event loop, not one synchronous write per request.
+    const logLines = batchedWriter((chunk) => io.stdout.write(chunk));
+    const logger = args.accessLog && file.accessLog !== false ? jsonLineLogger(logLines) : silentLogger;
     const options: TaxiiServerOptions = {
       store,
       apiRoots: roots,

@@ -123,6 +123,7 @@ const FILE: Shape = {
       queued: 'integer',
       queueTimeoutMs: 'integer',
       perAddress: 'integer',
+      perUser: 'integer',
       userFailureBurst: 'integer',
       userFailuresPerMinute: 'number',
     },

@@ -152,7 +152,7 @@ export interface ObjectsAddedEvent {
 export type SecurityEvent =
   | {
       readonly kind: 'login-throttled' | 'login-busy';
-      readonly reason: 'user-failures' | 'address-failures' | 'address-busy' | 'busy';
+      readonly reason: 'user-failures' | 'address-failures' | 'address-busy' | 'user-busy' | 'busy';
       readonly remoteAddress: string;
       /** The Basic user name tried; absent for API keys. */
       readonly user: string | undefined;
@@ -443,6 +443,7 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
   checkPositiveInt(problems, '/limits/logins/queued', logins.queued, 'queued');
   checkPositiveInt(problems, '/limits/logins/queueTimeoutMs', logins.queueTimeoutMs, 'queueTimeoutMs');
   checkPositiveInt(problems, '/limits/logins/perAddress', logins.perAddress, 'perAddress');
+  checkPositiveInt(problems, '/limits/logins/perUser', logins.perUser, 'perUser');
   checkPositiveInt(problems, '/limits/logins/userFailureBurst', logins.userFailureBurst, 'userFailureBurst');
   if (logins.userFailuresPerMinute !== undefined && !(typeof logins.userFailuresPerMinute === 'number' && logins.userFailuresPerMinute > 0)) {
     problems.add('/limits/logins/userFailuresPerMinute', 'userFailuresPerMinute must be a positive number');

@@ -29,3 +29,39 @@ export function jsonLineLogger(write: (line: string) => void): ServerLogger {
     error: (e) => emit('error', e),
   };
 }
+
+/** A line sink that batches; see {@link batchedWriter}. */
+export interface BatchedWriter {
+  /** Queues one line (written within this turn of the event loop, or at once past the batch size). */
+  (line: string): void;
+  /** Writes whatever is queued now (call before the process exits). */
+  flush(): void;
+}
+
+/**
+ * Gathers the lines written during one turn of the event loop and hands them to `write` as one chunk on
+ * `setImmediate`, or at once when `maxBatchBytes` (default 64 KiB) pile up. Writes to stdout are synchronous system
+ * calls when it is a file or a pipe, so one per request would put a syscall on every request's path; batched, a busy
+ * server pays one per turn of the loop.
+ */
+export function batchedWriter(write: (chunk: string) => void, maxBatchBytes = 64 * 1024): BatchedWriter {
+  let lines: string[] = [];
+  let bytes = 0;
+  let scheduled: ReturnType<typeof setImmediate> | undefined;
+  const flush = (): void => {
+    if (scheduled !== undefined) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (lines.length === 0) return;
+    const chunk = lines.length === 1 ? (lines[0] as string) : lines.join('');
+    lines = [];
+    bytes = 0;
+    write(chunk);
+  };
+  const queue = (line: string): void => {
+    lines.push(line);
+    bytes += line.length;
+    if (bytes >= maxBatchBytes) flush();
+    else scheduled ??= setImmediate(flush);
+  };
+  return Object.assign(queue, { flush });
+}

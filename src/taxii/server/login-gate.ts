@@ -15,6 +15,11 @@ export interface LoginLimitsConfig {
   readonly queueTimeoutMs?: number;
   /** Verifications one client address may have running or waiting (default 4); past it, 429. */
   readonly perAddress?: number;
+  /**
+   * Verifications one user name may have running or waiting, from all addresses together (default 2); past it, 429.
+   * A flood aimed at one account from many addresses then holds two slots, not the whole queue.
+   */
+  readonly perUser?: number;
   /** Failed logins allowed per client address and user name in a burst (default 5)... */
   readonly userFailureBurst?: number;
   /** ...and regained per minute (default 6). Past it that user name is refused from that address with 429. */
@@ -26,6 +31,7 @@ export const LOGIN_DEFAULTS = Object.freeze({
   queued: 64,
   queueTimeoutMs: 2_000,
   perAddress: 4,
+  perUser: 2,
   userFailureBurst: 5,
   userFailuresPerMinute: 6,
 });
@@ -38,7 +44,7 @@ export interface LoginAttempt {
 
 /** Why a login was not even tried. `busy` is the server's state (503), the others the caller's doing (429). */
 export interface LoginRefusal {
-  readonly reason: 'user-failures' | 'address-failures' | 'address-busy' | 'busy';
+  readonly reason: 'user-failures' | 'address-failures' | 'address-busy' | 'user-busy' | 'busy';
   readonly retryAfterSeconds: number;
 }
 
@@ -59,19 +65,21 @@ const MAX_KNOWN_GOOD = 50_000;
 
 /**
  * Admission control for credential verification: per (address, user name) failure buckets, a per-address failure
- * bucket and in-flight cap, and a global pool of verification slots with a bounded, time-limited queue.
+ * bucket, in-flight caps per address and per user name, and a global pool of verification slots with a bounded,
+ * time-limited queue.
  *
  * A user name that keeps failing from one address is refused there before its next guess costs anything, while other
  * names from the same address (a NAT, a proxy) go on being served. The per-address limits stop one address from
- * spraying many names; a pair that has logged in successfully before is exempt from them and is served ahead of the
- * queue, so regular users behind a shared address keep working during a flood from it. Long-lived state, hence a
- * class.
+ * spraying many names, the per-name cap one account being hammered from many addresses; a pair that has logged in
+ * successfully before is exempt from them (one check at a time) and is served ahead of the queue, so regular users
+ * behind a shared address keep working during a flood from it. Long-lived state, hence a class.
  */
 export class LoginGate {
   readonly #concurrent: number;
   readonly #queued: number;
   readonly #timeoutMs: number;
   readonly #perAddress: number;
+  readonly #perUser: number;
   readonly #userFailures: RateLimiter;
   readonly #addressFailures: RateLimiter | undefined;
   readonly #inFlight = new Map<string, number>();
@@ -88,6 +96,7 @@ export class LoginGate {
     this.#queued = config.queued ?? LOGIN_DEFAULTS.queued;
     this.#timeoutMs = config.queueTimeoutMs ?? LOGIN_DEFAULTS.queueTimeoutMs;
     this.#perAddress = config.perAddress ?? LOGIN_DEFAULTS.perAddress;
+    this.#perUser = config.perUser ?? LOGIN_DEFAULTS.perUser;
     const perMinute = config.userFailuresPerMinute ?? LOGIN_DEFAULTS.userFailuresPerMinute;
     this.#userFailures = new RateLimiter(perMinute / 60, config.userFailureBurst ?? LOGIN_DEFAULTS.userFailureBurst, now);
     this.#addressFailures = addressFailures;
@@ -121,16 +130,24 @@ export class LoginGate {
     const user = this.#userFailures.peek(pair);
     if (!user.ok) return { reason: 'user-failures', retryAfterSeconds: user.retryAfterSeconds };
     const trusted = this.#isKnownGood(pair);
-    if (!trusted) {
+    // Keys of the in-flight counts this attempt takes: a trusted pair only its own (one at a time), others their
+    // address and their user name.
+    const keys = trusted ? [`p\u0000${pair}`] : [`a\u0000${attempt.address}`, `u\u0000${attempt.user}`];
+    if (trusted) {
+      if ((this.#inFlight.get(keys[0] as string) ?? 0) >= 1) return { reason: 'user-busy', retryAfterSeconds: 1 };
+    } else {
       const address = this.#addressFailures?.peek(attempt.address);
       if (address !== undefined && !address.ok) return { reason: 'address-failures', retryAfterSeconds: address.retryAfterSeconds };
-      if ((this.#inFlight.get(attempt.address) ?? 0) >= this.#perAddress) return { reason: 'address-busy', retryAfterSeconds: 1 };
+      if ((this.#inFlight.get(keys[0] as string) ?? 0) >= this.#perAddress) return { reason: 'address-busy', retryAfterSeconds: 1 };
+      if ((this.#inFlight.get(keys[1] as string) ?? 0) >= this.#perUser) return { reason: 'user-busy', retryAfterSeconds: 1 };
     }
-    this.#inFlight.set(attempt.address, (this.#inFlight.get(attempt.address) ?? 0) + 1);
+    for (const k of keys) this.#inFlight.set(k, (this.#inFlight.get(k) ?? 0) + 1);
     const leave = (): void => {
-      const n = (this.#inFlight.get(attempt.address) ?? 1) - 1;
-      if (n <= 0) this.#inFlight.delete(attempt.address);
-      else this.#inFlight.set(attempt.address, n);
+      for (const k of keys) {
+        const n = (this.#inFlight.get(k) ?? 1) - 1;
+        if (n <= 0) this.#inFlight.delete(k);
+        else this.#inFlight.set(k, n);
+      }
     };
     const slot = await this.#acquire(trusted);
     if (slot === undefined) {

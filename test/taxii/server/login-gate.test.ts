@@ -73,4 +73,20 @@ describe('LoginGate', () => {
     await Promise.all(later);
     expect(order).toEqual(['carol', 'stranger']);
   });
+
+  it('caps checks of one user name across addresses, and a trusted pair to one check at a time', async () => {
+    const gate = new LoginGate({ perUser: 2, perAddress: 10, concurrent: 10 });
+    const a = await gate.admit({ address: '10.0.0.1', user: 'alice' });
+    const b = await gate.admit({ address: '10.0.0.2', user: 'alice' });
+    expect([isSlot(a), isSlot(b)]).toEqual([true, true]);
+    expect(await gate.admit({ address: '10.0.0.3', user: 'alice' })).toEqual({ reason: 'user-busy', retryAfterSeconds: 1 });
+    expect(isSlot(await gate.admit({ address: '10.0.0.3', user: 'bob' }))).toBe(true);
+    // alice has logged in from the NAT before: she is not held by the per-name cap, but checked one at a time there.
+    gate.settle({ address: 'nat', user: 'alice' }, true);
+    const trusted = await gate.admit({ address: 'nat', user: 'alice' });
+    expect(isSlot(trusted)).toBe(true);
+    expect(await gate.admit({ address: 'nat', user: 'alice' })).toEqual({ reason: 'user-busy', retryAfterSeconds: 1 });
+    if (isSlot(trusted)) trusted.release();
+    expect(isSlot(await gate.admit({ address: 'nat', user: 'alice' }))).toBe(true);
+  });
 });
