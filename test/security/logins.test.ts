@@ -48,17 +48,18 @@ describe('login hardening', () => {
     const time = async (user: string): Promise<number> => (await login(h, user, `wrong-${n}`, `10.0.${n >> 8}.${n++ & 255}`)).ms;
     await time('warm-up');
     const rounds = { cheap: [] as number[], costly: [] as number[], unknown: [] as number[] };
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 9; i++) {
       rounds.cheap.push(await time('cheap'));
       rounds.costly.push(await time('costly'));
       rounds.unknown.push(await time(`nobody-${i}`));
     }
     const [cheap, costly, unknown] = [median(rounds.cheap), median(rounds.costly), median(rounds.unknown)];
     // Before the fix a wrong password for the cheap hash took about 1/8 of an unknown user's time.
-    expect(cheap / unknown).toBeGreaterThan(0.65);
-    expect(cheap / unknown).toBeLessThan(1.5);
-    expect(costly / unknown).toBeGreaterThan(0.65);
-    expect(costly / unknown).toBeLessThan(1.5);
+    // Wide bounds: the machine may be shared; the defect was a factor of 8, equal costs give about 1.
+    expect(cheap / unknown).toBeGreaterThan(0.5);
+    expect(cheap / unknown).toBeLessThan(2);
+    expect(costly / unknown).toBeGreaterThan(0.5);
+    expect(costly / unknown).toBeLessThan(2);
   }, 60_000);
 
   it('keeps cached and new logins working during a flood of wrong passwords from one address', async () => {
