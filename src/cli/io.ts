@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestWord } from '../closest-word.js';
 /** The streams and environment a command runs with; tests pass fakes, `main` passes the process's own. */
 export interface CliIo {
   readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
@@ -37,6 +38,18 @@ export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<t
   try {
     return parseArgs(config);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    const e = err as Error & { code?: string };
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const given = /'(-[^']*)'/.exec(e.message)?.[1] ?? '';
+      throw new UsageError(unknownOption(given, Object.keys(config.options ?? {}).map((o) => `--${o}`)));
+    }
+    throw new UsageError(e.message);
   }
+}
+
+/** "unknown option --stric; did you mean --strict?" (the hint only when one option is close). */
+export function unknownOption(given: string, known: readonly string[]): string {
+  const flag = given.includes('=') ? given.slice(0, given.indexOf('=')) : given;
+  const best = closestWord(flag, known);
+  return `unknown option ${flag}${best !== undefined ? `; did you mean ${best}?` : ''}`;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { closestWord } from '../closest-word.js';
 import { EXIT, processIo, UsageError } from './io.js';
 import type { CliIo } from './io.js';
 /** What a sub-command module provides once loaded. */
@@ -159,7 +160,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.stderr.write(`distill-intel: unknown command '${name}'\n\n${mainHelp()}`);
+    const best = closestWord(name, Object.keys(COMMANDS));
+    io.stderr.write(`distill-intel: unknown command '${name}'${best !== undefined ? `; did you mean '${best}'?` : ''}\nRun 'distill-intel --help' for the commands.\n`);
     return EXIT.usage;
   }
   const loaded = await command.load();
@@ -171,7 +173,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await loaded.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`distill-intel ${name}: ${err.message}\n\n${loaded.help}`);
+      // one line and a pointer to the help, not 50 lines of it burying the message
+      io.stderr.write(`distill-intel ${name}: ${err.message}\nRun 'distill-intel ${name} --help' for the options.\n`);
       return EXIT.usage;
     }
     io.stderr.write(`distill-intel ${name}: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -22,7 +22,7 @@ import { SqliteStore } from '../taxii/store/sqlite.js';
 import { claimAdminPasswordHash, loadSharedServerState } from '../taxii/store/postgres-server-state.js';
 import { openPostgresStore, redactUrl, type PostgresStore } from '../taxii/store/postgres.js';
 import type { Store } from '../taxii/store/store.js';
-import { UsageError } from './io.js';
+import { UsageError, unknownOption } from './io.js';
 import { readSecret } from './secret-input.js';
 import { gitWorkTreeOf, isLoopbackHost, portProblem } from './serve-checks.js';
 import { ProvenanceError } from '../provenance/errors.js';
@@ -113,6 +113,9 @@ in-flight requests (writes included) finish and the database is closed.
 Environment: DISTILL_INTEL_CONFIG (config file when --config is absent), DISTILL_INTEL_DATABASE_URL (PostgreSQL URL when
 --database-url and databaseUrl are absent).`;
 
+/** Every option of `serve`, for "did you mean" hints. */
+const SERVE_OPTIONS = [...new Set(SERVE_HELP.match(/--[a-z][a-z-]*/g) ?? [])];
+
 interface ParsedArgs {
   config?: string;
   port?: number;
@@ -200,7 +203,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
         out.demo = true;
         break;
       default:
-        throw new UsageError(`unknown option "${raw}" (see distill-intel serve --help)`);
+        throw new UsageError(unknownOption(raw, SERVE_OPTIONS));
     }
   }
   return out;

@@ -9,6 +9,7 @@ import type {
   PrincipalConfig,
 } from './config.js';
 import { checkServerOptions, ProblemList } from './config.js';
+import { closestWord } from '../../closest-word.js';
 import { DEMO_API_ROOTS } from './demo.js';
 import { isSecretHash } from './secrets.js';
 
@@ -168,31 +169,9 @@ function typeName(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-/** Edit distance, to suggest the key that was probably meant. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return (d[a.length] as number[])[b.length] as number;
-}
-
 function suggest(key: string, known: readonly string[]): string {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const dd = distance(key.toLowerCase(), k.toLowerCase());
-    if (dd < bestD) {
-      bestD = dd;
-      best = k;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${best}"?` : '';
+  const best = closestWord(key, known);
+  return best !== undefined ? `; did you mean "${best}"?` : '';
 }
 
 function checkShape(value: unknown, shape: Shape, path: string, problems: ProblemList): void {

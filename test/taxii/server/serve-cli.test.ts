@@ -86,7 +86,7 @@ describe('distill-intel serve: arguments', () => {
   });
 
   it.each([
-    [['--bogus'], 'unknown option "--bogus"'],
+    [['--bogus'], 'unknown option --bogus'], [['--hots', 'x'], 'unknown option --hots; did you mean --host?'],
     [['--port', 'http'], '--port must be an integer'],
     [['--port', '70000'], '--port must be an integer'],
     [['--user', 'nopassword'], '--user must be name:password'],
