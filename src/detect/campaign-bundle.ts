@@ -8,7 +8,8 @@ import { paymentPseudonym } from '../distillation/pseudonym.js';
 import type { PseudonymKey } from '../distillation/pseudonym.js';
 import { seededIds } from '../distillation/deterministic-ids.js';
 import type { DistillationCampaignProps } from '../distillation/campaign.js';
-import type { Bundle, Identity } from '../stix/types/index.js';
+import type { Bundle, Identifier, Identity } from '../stix/types/index.js';
+import { create } from '../stix/create.js';
 import type { DetectionResult } from './campaign-detector.js';
 import type { DetectedCampaign } from './campaigns.js';
 import type { SignalName } from './signals.js';
@@ -105,24 +106,44 @@ export function campaignBundle(result: DetectionResult, options: CampaignBundleO
     const templates = c.templates as ReadonlyArray<ShareableFingerprint>;
     const cot = c.signals.some((s) => s.name === 'cot-elicitation');
     const extra: Array<{ readonly type: string; readonly id: string }> = [];
+    const accountRefs: Identifier[] = [];
     for (const id of c.accounts) {
       const a = result.accounts.get(id);
       if (a === undefined) continue;
-      extra.push(
-        aiServiceAccountFromRaw(
-          {
-            provider: options.provider,
-            accountId: a.id,
-            ...(a.channel !== undefined && CHANNEL_CATEGORY[a.channel] !== undefined ? { account_category: CHANNEL_CATEGORY[a.channel] as string } : {}),
-            ...(a.payment !== undefined && c.shared_payments.includes(a.payment) ? { paymentInstruments: [a.payment] } : {}),
-            first_activity: new Date(a.first).toISOString(),
-            last_activity: new Date(a.last).toISOString(),
-          },
-          options.key,
-          { groupKey },
-        ),
+      const account = aiServiceAccountFromRaw(
+        {
+          provider: options.provider,
+          accountId: a.id,
+          ...(a.channel !== undefined && CHANNEL_CATEGORY[a.channel] !== undefined ? { account_category: CHANNEL_CATEGORY[a.channel] as string } : {}),
+          ...(a.payment !== undefined && c.shared_payments.includes(a.payment) ? { paymentInstruments: [a.payment] } : {}),
+          first_activity: new Date(a.first).toISOString(),
+          last_activity: new Date(a.last).toISOString(),
+        },
+        options.key,
+        { groupKey },
       );
+      accountRefs.push(account.id);
+      extra.push(account);
     }
+    // The accounts are the sighting's observed data: that is what ties them to the campaign for every consumer
+    // (graph views, OpenCTI) instead of leaving them as free-floating observables in the bundle.
+    const observed =
+      accountRefs.length === 0
+        ? undefined
+        : create(
+            'observed-data',
+            {
+              created_by_ref: options.producer.id,
+              created,
+              modified: created,
+              first_observed: c.first_seen,
+              last_observed: c.last_seen,
+              number_observed: 1,
+              object_refs: accountRefs,
+              ...(ids === undefined ? {} : { id: ids('observed-data', `${name} accounts`) as Identifier<'observed-data'> }),
+            },
+          );
+    if (observed !== undefined) extra.push(observed);
     for (const fp of templates) {
       extra.push(promptFingerprint(fp, cot ? { elicitation_technique: 'cot-elicitation', capability_area: 'chain-of-thought' } : {}));
       if (fp.lsh_bands !== undefined && fp.lsh_bands.length > 0) {
@@ -168,6 +189,7 @@ export function campaignBundle(result: DetectionResult, options: CampaignBundleO
         {
           first_seen: c.first_seen,
           last_seen: c.last_seen,
+          ...(observed !== undefined ? { observed_data_refs: [observed.id] } : {}),
           count: Math.min(c.requests, 999_999_999),
           stats: {
             request_count: c.requests,

@@ -105,6 +105,16 @@ describe('detection on simulated telemetry', () => {
     const objects = bundle.objects as unknown as Array<Record<string, unknown>>;
     expect(objects.filter((o) => o['type'] === 'campaign').length).toBe(result.campaigns.length);
     expect(objects.filter((o) => o['type'] === 'ai-service-account').length).toBe(result.stats.campaign_accounts);
+    // Each campaign's accounts are its sighting's observed data, so consumers see which accounts belong to which campaign.
+    const byId = new Map(objects.map((o) => [o['id'] as string, o]));
+    for (const campaign of objects.filter((o) => o['type'] === 'campaign')) {
+      const sighting = objects.find((o) => o['type'] === 'sighting' && o['sighting_of_ref'] === campaign['id']) as Record<string, unknown>;
+      const observed = byId.get((sighting['observed_data_refs'] as string[])[0] as string) as Record<string, unknown>;
+      const refs = observed['object_refs'] as string[];
+      const declared = (campaign['extensions'] as Record<string, Record<string, unknown>>)['extension-definition--48a7a035-6297-4e34-ba0a-92242e6127a9']?.['account_count'];
+      expect(refs.length).toBe(declared);
+      expect(refs.every((r) => byId.get(r)?.['type'] === 'ai-service-account')).toBe(true);
+    }
     expect(objects.some((o) => o['type'] === 'prompt-fingerprint')).toBe(true);
     expectNothingRaw(bundle);
   });

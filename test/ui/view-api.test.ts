@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemoryStore } from '../../src/taxii/store/memory.js';
 import { createAnalystView } from '../../src/ui/server/analyst-view.js';
-import type { CorroborationView, ObjectList, ObjectView } from '../../src/ui/view-model.js';
+import type { CampaignView, CorroborationView, ObjectList, ObjectView } from '../../src/ui/view-model.js';
+import { campaignBundle } from '../../src/detect/campaign-bundle.js';
+import { CampaignDetector } from '../../src/detect/index.js';
+import { organizationIdentity } from '../../src/distillation/index.js';
+import { simulate } from '../../src/simulate/index.js';
 import { COLL_HIDDEN, COLL_RO, COLL_RW, makeHandler, ORIGIN, PASSWORDS } from '../taxii/server/fixture.js';
 import type { TaxiiHandler } from '../../src/taxii/server/handler.js';
 import { toNewObject } from '../../src/taxii/server/new-object.js';
@@ -100,6 +104,25 @@ describe('analyst view data endpoints', () => {
     expect(view.signature?.reason).toBe('unknown-key');
     expect(view.signature?.trustStore).toBe(false);
   });
+
+  it('draws a campaign from detect\'s bundle with its accounts (through the sighting\'s observed data)', async () => {
+    const sim = simulate({ seed: 'ui-view', requests: 40_000, days: 4 });
+    const key = { key: 'view-test-key-of-32-bytes-length', keyId: 'view-2026' };
+    const detector = new CampaignDetector({ key });
+    for (const batch of sim.batches()) detector.addAll(batch);
+    const result = detector.finish();
+    expect(result.campaigns.length).toBeGreaterThan(0);
+    const bundle = campaignBundle(result, { producer: organizationIdentity({ name: 'Lab A' }), provider: 'api.lab-a.example.com', key, created: '2026-03-20T00:00:00.000Z', idSeed: 'view' });
+    const objects = bundle.objects as unknown as Record<string, unknown>[];
+    const handler = await setup(objects);
+    for (const campaign of objects.filter((o) => o['type'] === 'campaign')) {
+      const view = (await (await get(handler, `/ui/api/collections/api1/rw/campaigns/${campaign['id'] as string}`, 'alice')).json()) as CampaignView;
+      const declared = (campaign['extensions'] as Record<string, Record<string, unknown>>)['extension-definition--48a7a035-6297-4e34-ba0a-92242e6127a9']?.['account_count'];
+      expect(view.graph.counts.account).toBe(declared);
+      expect(view.labs.map((l) => l.lab)).toEqual(['Lab A']);
+      expect(view.timeline).toHaveLength(1);
+    }
+  }, 120_000);
 
   it('counts corroboration from the collection\'s sightings: one independent lab raises 50 to 75', async () => {
     const labA = 'identity--aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
