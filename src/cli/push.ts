@@ -237,8 +237,9 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     progress.clear();
     io.stderr.write(`distill-intel push: ${describeFailure(err)}\n`);
+    // A summary only reports work that happened: "0 read, 0 sent" after a refused login would read as a run.
     if (format === 'json') io.stdout.write(JSON.stringify(report) + '\n');
-    else io.stdout.write(textReport(report));
+    else if (report.sent > 0) io.stdout.write(`stopped after part of the push:\n${textReport(report)}`);
     await client.close();
     return err instanceof UsageError ? EXIT.usage : EXIT.failure;
   }

@@ -103,6 +103,8 @@ describe('distill-intel push', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('401');
     expect(r.stderr).toContain('--user, --token');
+    // nothing ran: no summary that reads as if it had
+    expect(r.stdout).toBe('');
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
