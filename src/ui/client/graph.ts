@@ -17,7 +17,7 @@ const KIND_STYLE: Readonly<Record<NodeKind, { color: string; shape: cytoscape.Cs
   other: { color: '#757575', shape: 'ellipse' },
 };
 
-/** Above this many nodes, account labels are hidden (they are pseudonyms, and thousands of labels cost seconds). */
+/** Above this many nodes, account labels and edges into accounts are left out (thousands of them cost seconds). */
 const LABEL_LIMIT = 400;
 
 /** Space between neighbours on a ring, in graph units (labels need room; thousands of unlabelled accounts do not). */
@@ -77,7 +77,13 @@ export function drawGraph(container: HTMLElement, graph: CampaignGraph, open: (i
     elements.push({ group: 'nodes', data: { id: n.id, label: n.label, kind: n.kind, type: n.type }, position: positions.get(n.id) ?? { x: 0, y: 0 }, ...(labelled ? { classes: 'labelled' } : {}) });
   }
   let i = 0;
-  for (const e of graph.edges) elements.push({ group: 'edges', data: { id: `e${i++}`, source: e.source, target: e.target, label: e.label } });
+  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  for (const e of graph.edges) {
+    // In a big graph the thousands of edges into account leaves double the drawing time and show nothing a ring of
+    // accounts does not: they are left out (the accounts stay on their ring and in the lists under the graph).
+    if (big && kinds.get(e.target) === 'account') continue;
+    elements.push({ group: 'edges', data: { id: `e${i++}`, source: e.source, target: e.target, label: e.label } });
+  }
   const style: cytoscape.StylesheetJson = [
     { selector: 'node', style: { width: 18, height: 18 } },
     {

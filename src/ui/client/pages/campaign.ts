@@ -78,7 +78,7 @@ export async function campaignPage(frame: PageFrame, root: string, key: string, 
     h('h1', {}, view.name, view.tlp !== undefined ? ' ' : null, tlpBadge(view.tlp)),
     h('p', { class: 'meta' }, `First seen ${when(view.firstSeen)}`, view.lastSeen !== undefined ? ` · last seen ${when(view.lastSeen)}` : '', ' · ', link('campaign object', 'c', root, key, 'object', view.id)),
     view.description !== undefined ? h('p', { class: 'lead' }, view.description) : null,
-    h('section', { 'aria-labelledby': 'graph-h' }, h('h2', { id: 'graph-h' }, 'Campaign graph'), h('ul', { class: 'counts' }, ...counts), view.graph.truncated ? h('p', { class: 'warning', role: 'note' }, 'The graph is cut short: this campaign links to more objects than the view shows at once.') : null, graphBox, nodeLists(root, key, view.graph.nodes)),
+    h('section', { 'aria-labelledby': 'graph-h' }, h('h2', { id: 'graph-h' }, 'Campaign graph'), h('ul', { class: 'counts' }, ...counts), view.graph.truncated ? h('p', { class: 'warning', role: 'note' }, 'The graph is cut short: this campaign links to more objects than the view shows at once.') : null, view.graph.nodes.length > 400 ? h('p', { class: 'status', role: 'note' }, 'A large graph: accounts are drawn as the outer rings without their labels and edges; they are listed below.') : null, graphBox, nodeLists(root, key, view.graph.nodes)),
     h('section', { 'aria-labelledby': 'timeline-h' }, h('h2', { id: 'timeline-h' }, 'Request volume'), timelineChart(view.timeline)),
     h('section', { 'aria-labelledby': 'labs-h' }, h('h2', { id: 'labs-h' }, 'Corroboration'), labs),
   );
