@@ -1,3 +1,5 @@
+import type { CorroborationRow } from '../match/corroboration.js';
+
 /**
  * The JSON shapes the analyst view's browser code receives from `/ui/api/`. Shared by the server (which builds them)
  * and the client bundle (which renders them), so the two cannot drift apart. Every string in them may come from
@@ -133,22 +135,8 @@ export interface SignatureView {
   readonly trustStore: boolean;
 }
 
-/** One row of the corroboration table: a shared object and the labs that sighted it. */
-export interface CorroborationRowView {
-  readonly object: string;
-  readonly type: string;
-  readonly name: string;
-  readonly producer?: string;
-  readonly labs: readonly string[];
-  readonly independentLabs: readonly string[];
-  readonly unverifiedLabs: readonly string[];
-  readonly sightings: number;
-  readonly totalCount: number;
-  readonly firstSeen?: string;
-  readonly lastSeen?: string;
-  readonly baseConfidence: number;
-  readonly confidence: number;
-}
+/** One row of the corroboration table: the matching module's row with a display name (sums it does not show left out). */
+export type CorroborationRowView = Omit<CorroborationRow, 'name' | 'accounts' | 'requests' | 'via'> & { readonly name: string };
 
 export interface CorroborationView {
   /** Sightings were checked against the server's trust store. */
