@@ -56,6 +56,7 @@ async function childTaxii(db: string, cache: boolean, accessLog: string | undefi
   process.send?.({ url });
   process.on('message', (m) => {
     if (m === 'stop') void server.close().then(() => store.close()).then(() => process.exit(0));
+    else if (m === 'cpu') reportCpu();
   });
 }
 
@@ -75,7 +76,14 @@ function childFloor(pageFile: string, headersFile: string): void {
   });
   process.on('message', (m) => {
     if (m === 'stop') server.close(() => process.exit(0));
+    else if (m === 'cpu') reportCpu();
   });
+}
+
+/** Answers the parent's `cpu` question with this process's CPU time so far (user + system, µs). */
+function reportCpu(): void {
+  const u = process.cpuUsage();
+  process.send?.({ cpu: u.user + u.system });
 }
 
 // ---------------------------------------------------------------- parent helpers
@@ -96,16 +104,35 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The child's CPU time so far, in µs. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown): void => {
+      if (typeof m === 'object' && m !== null && 'cpu' in m) {
+        child.off('message', onMessage);
+        resolve((m as { cpu: number }).cpu);
+      }
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
+}
+
 interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
   non2xx: number;
+  /** Server CPU time (user + system) per answered request, µs: unlike req/s, barely moved by other load on the machine. */
+  cpuPerRequest: number;
 }
 
-async function load(url: string, duration = DURATION): Promise<LoadResult> {
+async function load(url: string, duration = DURATION, server?: ChildProcess): Promise<LoadResult> {
+  const cpuBefore = server === undefined ? 0 : await cpuOf(server);
   const r = await autocannon({ url, connections: 16, duration, headers: { accept: TAXII, authorization: AUTH } });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+  const cpuAfter = server === undefined ? 0 : await cpuOf(server);
+  const answered = Math.max(1, r.requests.total);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, cpuPerRequest: (cpuAfter - cpuBefore) / answered };
 }
 
 function fmt(n: number, digits = 0): string {
@@ -210,16 +237,22 @@ async function main(): Promise<void> {
     const slice = Math.max(3, Math.round(DURATION / rounds));
     const runs: Record<'cached' | 'uncached' | 'floor', LoadResult[]> = { cached: [], uncached: [], floor: [] };
     for (let r = 0; r < rounds; r++) {
-      runs.cached.push(await load(pageUrl, slice));
-      runs.uncached.push(await load(`${uncachedServer.url}/api1/collections/${COLLECTION}/objects/?limit=100`, slice));
-      runs.floor.push(await load(`${floorServer.url}/`, slice));
+      runs.cached.push(await load(pageUrl, slice, child));
+      runs.uncached.push(await load(`${uncachedServer.url}/api1/collections/${COLLECTION}/objects/?limit=100`, slice, uncachedServer.child));
+      runs.floor.push(await load(`${floorServer.url}/`, slice, floorServer.child));
     }
     await stop(child);
     await stop(uncachedServer.child);
     await stop(floorServer.child);
     const median = (xs: LoadResult[]): LoadResult => {
       const pick = (f: (x: LoadResult) => number): number => (xs.map(f).sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number);
-      return { rps: pick((x) => x.rps), p50: pick((x) => x.p50), p99: pick((x) => x.p99), non2xx: xs.reduce((n, x) => n + x.non2xx, 0) };
+      return {
+        rps: pick((x) => x.rps),
+        p50: pick((x) => x.p50),
+        p99: pick((x) => x.p99),
+        non2xx: xs.reduce((n, x) => n + x.non2xx, 0),
+        cpuPerRequest: pick((x) => x.cpuPerRequest),
+      };
     };
     const served = median(runs.cached);
     const uncached = median(runs.uncached);
@@ -229,6 +262,13 @@ async function main(): Promise<void> {
     console.log(`GET objects limit=100, page cache off: ${fmt(uncached.rps)} req/s, p50 ${uncached.p50} ms, p99 ${uncached.p99} ms, non-2xx ${uncached.non2xx}`);
     console.log(`floor (bare node:http, same bytes from memory): ${fmt(floor.rps)} req/s, p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
     console.log(`ratio server/floor: ${fmt(served.rps / floor.rps, 2)} cached, ${fmt(uncached.rps / floor.rps, 2)} uncached (target >= 0.6, access log on); p99 ${served.p99} / ${uncached.p99} ms (target < 10)`);
+    // On a 2-core machine the load generator shares the CPUs with the server, so req/s swings with whatever else runs;
+    // server CPU per request is what one core can serve (1 / cost) and holds steady under outside load.
+    console.log(
+      `server CPU per request: ${fmt(served.cpuPerRequest)} µs cached, ${fmt(uncached.cpuPerRequest)} µs uncached, floor ${fmt(floor.cpuPerRequest)} µs` +
+        ` → one core serves ${fmt(1e6 / served.cpuPerRequest)} / ${fmt(1e6 / uncached.cpuPerRequest)} / ${fmt(1e6 / floor.cpuPerRequest)} req/s;` +
+        ` CPU ratio floor/server ${fmt(floor.cpuPerRequest / served.cpuPerRequest, 2)} cached, ${fmt(floor.cpuPerRequest / uncached.cpuPerRequest, 2)} uncached`,
+    );
     const logged = statSync(accessLog).size;
     console.log(`access log: ${fmt(logged / 1024 / 1024, 1)} MiB of JSON lines written during the runs`);
     if (servingOnly) return;

@@ -32,3 +32,29 @@ describe('batchedWriter', () => {
     expect(chunks).toHaveLength(2);
   });
 });
+
+describe('jsonLineLogger', () => {
+  it('writes one JSON object per line with time, level and the entry fields, first time then level', () => {
+    const lines: string[] = [];
+    const log = jsonLineLogger((l) => lines.push(l));
+    const before = Date.now();
+    log.warn({ msg: 'authentication failed', user: 'bob "the" builder', remote: null, n: 3 });
+    expect(lines).toHaveLength(1);
+    const line = lines[0] as string;
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.indexOf('\n')).toBe(line.length - 1);
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(['time', 'level', 'msg', 'user', 'remote', 'n']);
+    expect(parsed).toMatchObject({ level: 'warn', msg: 'authentication failed', user: 'bob "the" builder', remote: null, n: 3 });
+    expect(Date.parse(parsed['time'] as string)).toBeGreaterThanOrEqual(before - 1);
+  });
+
+  it('never writes a key twice when the entry carries its own time or level', () => {
+    const lines: string[] = [];
+    jsonLineLogger((l) => lines.push(l)).error({ msg: 'replayed', time: 'from-entry', level: 'custom' });
+    const line = lines[0] as string;
+    expect(line.match(/"time":/g)).toHaveLength(1);
+    expect(line.match(/"level":/g)).toHaveLength(1);
+    expect(JSON.parse(line)).toEqual({ time: 'from-entry', level: 'custom', msg: 'replayed' });
+  });
+});
