@@ -219,8 +219,11 @@ export class TaxiiCore {
 
   /** `/healthz` or `/readyz` (under the base path, outside the TAXII tree), else `undefined`. */
   #healthPath(req: TaxiiRequest): 'healthz' | 'readyz' | undefined {
-    const q = req.target.indexOf('?');
-    const path = q === -1 ? req.target : req.target.slice(0, q);
+    const target = req.target;
+    // Every request passes here: a TAXII path never ends in either name, so most are told apart without slicing.
+    if (!target.includes('/healthz') && !target.includes('/readyz')) return undefined;
+    const q = target.indexOf('?');
+    const path = q === -1 ? target : target.slice(0, q);
     const base = this.state.basePath;
     if (path === `${base}/healthz`) return 'healthz';
     if (path === `${base}/readyz`) return 'readyz';

@@ -38,12 +38,15 @@ function toTaxiiRequest(req: IncomingMessage, res: ServerResponse): TaxiiRequest
   const target = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   // The origin is where the request actually arrived (the socket's local address), never the client's Host header:
   // it ends up in discovery URLs when neither a public URL nor a trusted proxy says otherwise.
-  const local = req.socket.localAddress ?? '127.0.0.1';
-  const host = `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     target,
-    origin: `${isTls(req) ? 'https' : 'http'}://${host}`,
+    // Only discovery and redirects read it: worked out on demand rather than on every request.
+    get origin(): string {
+      const local = req.socket.localAddress ?? '127.0.0.1';
+      const host = `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
+      return `${isTls(req) ? 'https' : 'http'}://${host}`;
+    },
     header(name: string): string | null {
       const v = req.headers[name];
       if (v === undefined) return null;
@@ -62,8 +65,14 @@ function toTaxiiRequest(req: IncomingMessage, res: ServerResponse): TaxiiRequest
 function writeResponse(req: IncomingMessage, res: ServerResponse, r: TaxiiResponse): void {
   const body = r.body;
   // An explicit length spares the chunked encoding (cheaper for both ends); HEAD announces the GET body's length.
-  res.setHeader('content-length', body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
-  res.writeHead(r.status, r.headers as Record<string, string>);
+  // All headers go through one writeHead call: Node writes such headers straight out, whereas headers set before
+  // writeHead are validated and stored one by one first (measurable on a page served from the cache).
+  const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  if (res.getHeaderNames().length === 0) res.writeHead(r.status, { ...r.headers, 'content-length': String(length) });
+  else {
+    res.setHeader('content-length', length);
+    res.writeHead(r.status, r.headers as Record<string, string>);
+  }
   if (body === undefined || req.method === 'HEAD') res.end();
   else res.end(body);
 }

@@ -54,6 +54,31 @@ describe('node:http adapter', () => {
     expect(discovery['default']).toBe(`${url}/api1/`);
   });
 
+  it('keeps headers an outer middleware set before the TAXII listener, and sends the exact body length', async () => {
+    const { createServer } = await import('node:http');
+    const { toNodeListener } = await import('../../../src/taxii/server/node.js');
+    const listener = toNodeListener(server.handler);
+    const outer = createServer((req, res) => {
+      res.setHeader('x-frame-options', 'DENY');
+      listener(req, res);
+    });
+    await new Promise<void>((resolve) => outer.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (outer.address() as { port: number }).port;
+      const res = await rawRequest(`http://127.0.0.1:${port}/api1/collections/rw/objects/?limit=1`, 'GET', { accept: TAXII, authorization: AS.alice });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-type']).toBe(TAXII);
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+      const bare = await rawRequest(`${url}/api1/collections/rw/objects/?limit=1`, 'GET', { accept: TAXII, authorization: AS.alice });
+      expect(bare.headers['x-frame-options']).toBeUndefined();
+      expect(Number(bare.headers['content-length'])).toBe(Buffer.byteLength(bare.body));
+      expect(bare.body).toBe(res.body);
+    } finally {
+      await new Promise((resolve) => outer.close(resolve));
+    }
+  });
+
   it('builds discovery URLs from the listen address, never from the Host header', async () => {
     const res = await rawRequest(`${url}/taxii2/`, 'GET', { accept: TAXII, authorization: AS.alice, host: 'evil.example' });
     expect(res.status).toBe(200);
