@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'docs/**', 'coverage/**', 'examples/out/**', '**/*.d.ts', '.scratch/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'docs/**', 'coverage/**', 'examples/out/**', '**/*.d.ts', '.scratch/**', 'src/stix/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { auditShare, formatAuditReport } from '../distillation/index.js';
-import type { AuditReport } from '../distillation/index.js';
+import { auditShare, formatAuditReport } from '../distillation/audit-share.js';
+import type { AuditReport } from '../distillation/audit-share.js';
+import { registerDistillationExtensions } from '../distillation/definitions.js';
 import { parse } from '../stix/parse.js';
 import type { ParseDiagnostic } from '../stix/parse.js';
 import { parseJsonText } from '../stix/safe-json.js';
@@ -148,6 +149,8 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     },
   });
   const v = parsed.values;
+  // The suite's objects are judged by their schemas, as the help says (registration is explicit, not an import's effect).
+  registerDistillationExtensions();
   const format = v.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const maxText = v['max-per-code'];

@@ -1,19 +1,27 @@
 /**
- * JSON Schema validation of single STIX objects: our own draft 2020-12 schemas in `schemas/`, compiled once per process
- * with ajv, plus the schemas of registered extensions. The hot path for a valid object is one `Map` lookup and one call
- * into an already-compiled validator; diagnostics are only built when ajv reports errors.
+ * JSON Schema validation of single STIX objects: our own draft 2020-12 schemas in `schemas/` plus the schemas of
+ * registered extensions. The validators of our schemas (and of the extension schemas we ship) are generated ahead of
+ * time (`src/stix/generated/validators.ts`, see `validator-codegen.ts`), so a process starts validating without
+ * compiling anything; they are used only while `schemas/` still has the content they were generated from, and ajv
+ * compiles at run time otherwise (and for third-party extension schemas). The hot path for a valid object is one
+ * `Map` lookup and one call into a validator; diagnostics are only built when the validator reports errors.
  */
+import { hash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, Options as AjvOptions, ValidateFunction } from 'ajv/dist/2020.js';
+import { canonicalJson } from './canonical-json.js';
 import type { Diagnostic } from './diagnostic.js';
 import { escapePointerToken } from './diagnostic.js';
-import { isStixIdentifier, isStixTimestamp } from './lexical.js';
 import type { JsonSchema, RegisteredExtension } from './extension-registry.js';
 import { getExtension, getExtensionForObjectType, listExtensions, onExtensionRegistered } from './extension-registry.js';
+import { EXTENSION_VALIDATORS, SOURCE_DIGEST, STANDARD_VALIDATORS } from './generated/validators.js';
+import { STIX_FORMATS } from './stix-formats.js';
+
+export { STIX_FORMATS } from './stix-formats.js';
+export type { StixFormat } from './stix-formats.js';
 
 /** Base of every `$id` in `schemas/`; extension schemas may `$ref` these documents. */
 export const SCHEMA_BASE_URI = 'https://distill-intel.dev/schemas/';
@@ -76,58 +84,23 @@ const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 /** Folders of `schemas/` that belong to other modules (they register through the extension registry). */
 const FOREIGN_DIRS = new Set(['distillation', 'provenance']);
 
-// RFC 3986 §3: an absolute URI starts with a scheme; whitespace is never allowed. Cheaper than a full URL parse.
-const ABSOLUTE_URL = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/;
-const IPV4_PREFIX = /^(?:[0-9]|[12][0-9]|3[0-2])$/;
-const IPV6_PREFIX = /^(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
-
-function isCidr(s: string, isAddress: (a: string) => boolean, prefix: RegExp): boolean {
-  const slash = s.indexOf('/');
-  if (slash === -1) return isAddress(s);
-  return isAddress(s.slice(0, slash)) && prefix.test(s.slice(slash + 1));
-}
-
-/** A named format our schemas use, with the rule a failing value breaks (completes "X must be ..."). */
-export interface StixFormat {
-  readonly validate: (value: string) => boolean;
-  readonly rule: string;
-}
-
-/** Named formats our schemas use. */
-export const STIX_FORMATS: Readonly<Record<string, StixFormat>> = nullPrototype({
-  'stix-timestamp': {
-    validate: (s: string) => isStixTimestamp(s, 0),
-    rule: 'a STIX timestamp (YYYY-MM-DDTHH:mm:ss[.s+]Z, in UTC, a real calendar date)',
-  },
-  'stix-timestamp-ms': {
-    validate: (s: string) => isStixTimestamp(s, 3),
-    rule: 'a STIX timestamp with at least millisecond precision (YYYY-MM-DDTHH:mm:ss.sssZ, in UTC, a real calendar date)',
-  },
-  'stix-identifier': {
-    validate: isStixIdentifier,
-    rule: 'a STIX identifier (<object-type>--<RFC 4122 UUID>)',
-  },
-  'stix-ipv4': {
-    validate: (s: string) => isCidr(s, isIPv4, IPV4_PREFIX),
-    rule: 'an IPv4 address or CIDR block (e.g. 198.51.100.3 or 198.51.100.0/24)',
-  },
-  'stix-ipv6': {
-    validate: (s: string) => isCidr(s, isIPv6, IPV6_PREFIX),
-    rule: 'an IPv6 address or CIDR block (e.g. 2001:db8::1 or 2001:db8::/32)',
-  },
-  'stix-url': {
-    validate: (s: string) => ABSOLUTE_URL.test(s),
-    rule: 'an absolute URL (RFC 3986: a scheme such as https: followed by the rest, without spaces)',
-  },
-});
-
 /** Annotation keywords our schemas carry for error messages; ajv must know them but they validate nothing. */
 const ANNOTATION_KEYWORDS = ['x-rule', 'x-because'] as const;
 
-/** Creates an ajv instance configured for STIX schemas (formats and annotation keywords registered). */
-export function createStixAjv(options: { strict?: boolean } = {}): Ajv2020 {
+/** The ajv class, loaded on first need: a process that only runs generated validators never loads the compiler. */
+function ajvClass(): typeof Ajv2020 {
+  const module = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+  return module.Ajv2020;
+}
+
+/**
+ * Creates an ajv instance configured for STIX schemas (formats and annotation keywords registered). `code` is for the
+ * ahead-of-time generator, which needs the generated source kept.
+ */
+export function createStixAjv(options: { strict?: boolean; code?: AjvOptions['code'] } = {}): Ajv2020 {
   const strict = options.strict ?? false;
-  const ajv = new Ajv2020({
+  const Ajv = ajvClass();
+  const ajv = new Ajv({
     allErrors: true,
     verbose: true,
     // Third-party extension schemas may use keywords we do not know: they must still compile in production. The
@@ -136,27 +109,56 @@ export function createStixAjv(options: { strict?: boolean } = {}): Ajv2020 {
     strictSchema: strict,
     strictTuples: strict,
     logger: false,
+    ...(options.code !== undefined ? { code: options.code } : {}),
   });
   for (const [name, f] of Object.entries(STIX_FORMATS)) ajv.addFormat(name, { type: 'string', validate: f.validate });
   for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: 'string' });
   return ajv;
 }
 
-/** Reads every schema document of `schemas/` (except folders owned by other modules). */
-export function loadStandardSchemaDocuments(): JsonSchema[] {
-  const out: JsonSchema[] = [];
-  const walk = (dir: string, top: boolean): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+/** The text of every schema document of `schemas/` (except folders owned by other modules), by relative path. */
+function readStandardSchemaTexts(): Array<{ readonly path: string; readonly text: string }> {
+  const out: Array<{ path: string; text: string }> = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (entry.isDirectory()) {
-        if (top && FOREIGN_DIRS.has(entry.name)) continue;
-        walk(join(dir, entry.name), false);
+        if (rel === '' && FOREIGN_DIRS.has(entry.name)) continue;
+        walk(join(dir, entry.name), rel + entry.name + '/');
       } else if (entry.name.endsWith('.json')) {
-        out.push(JSON.parse(readFileSync(join(dir, entry.name), 'utf8')) as JsonSchema);
+        out.push({ path: rel + entry.name, text: readFileSync(join(dir, entry.name), 'utf8') });
       }
     }
   };
-  walk(SCHEMA_DIR, true);
+  walk(SCHEMA_DIR, '');
   return out;
+}
+
+/** Reads every schema document of `schemas/` (except folders owned by other modules). */
+export function loadStandardSchemaDocuments(): JsonSchema[] {
+  return readStandardSchemaTexts().map((f) => JSON.parse(f.text) as JsonSchema);
+}
+
+/**
+ * SHA-256 over the paths and exact texts of our schema documents: the generated validators record the digest of the
+ * documents they were generated from, and are used only while it still matches.
+ */
+export function standardSchemaDigest(): string {
+  let all = '';
+  for (const f of readStandardSchemaTexts()) all += `${f.path}\u0000${f.text.length}\u0000${f.text}`;
+  return hash('sha256', all, 'hex');
+}
+
+/** SHA-256 of a schema's RFC 8785 canonical JSON: how an extension schema finds its generated validator. */
+export function schemaContentDigest(schema: JsonSchema): string {
+  return hash('sha256', canonicalJson(schema) ?? '', 'hex');
+}
+
+let generatedUsable: boolean | undefined;
+
+/** True when the generated validators were generated from the schema documents this process would compile. */
+function useGenerated(): boolean {
+  generatedUsable ??= standardSchemaDigest() === SOURCE_DIGEST;
+  return generatedUsable;
 }
 
 type Compiled = { readonly validate: ValidateFunction } | { readonly failure: string };
@@ -200,6 +202,16 @@ function ajv(): Ajv2020 {
 }
 
 function compileExtension(ext: RegisteredExtension): ExtensionEntry {
+  // Once ajv runs (a third-party schema needed it), every extension goes into it, so their $ids resolve for each other.
+  if (ajvInstance === undefined && useGenerated()) {
+    const generated = EXTENSION_VALIDATORS[schemaContentDigest(ext.schema)];
+    if (generated !== undefined) {
+      compilations++;
+      const entry: ExtensionEntry = { ext, compiled: { validate: generated as ValidateFunction } };
+      extensionValidators.set(ext.id, entry);
+      return entry;
+    }
+  }
   const instance = ajv();
   let compiled: Compiled;
   try {
@@ -232,7 +244,8 @@ function standardValidator(type: string): ValidateFunction | undefined {
   if (known !== undefined) return known;
   const path = STANDARD_SCHEMA_PATHS[type];
   if (path === undefined) return undefined;
-  const validate = ajv().getSchema(SCHEMA_BASE_URI + path);
+  const generated = useGenerated() ? STANDARD_VALIDATORS[type] : undefined;
+  const validate = generated !== undefined ? (generated as ValidateFunction) : ajv().getSchema(SCHEMA_BASE_URI + path);
   if (validate === undefined) throw new Error(`schema ${path} is missing from ${SCHEMA_DIR}`);
   compilations++;
   standardValidators.set(type, validate);
@@ -274,7 +287,6 @@ export function schemaDiagnosticsInto(value: Record<string, unknown>, pointer: s
   } else {
     const ext = getExtensionForObjectType(type);
     if (ext === undefined) return;
-    ajv();
     found = runExtension(extensionEntry(ext), value, pointer, type);
   }
   for (const d of found) out.push(d);
@@ -288,7 +300,6 @@ export function schemaDiagnosticsInto(value: Record<string, unknown>, pointer: s
 export function extensionSchemaDiagnostics(extensionId: string, value: unknown, pointer: string): Diagnostic[] {
   const ext = getExtension(extensionId);
   if (ext === undefined) return [];
-  ajv();
   return runExtension(extensionEntry(ext), value, pointer, `extension ${ext.name}`);
 }
 

@@ -12,7 +12,8 @@ const RECOMMENDED: ReadonlyMap<string, readonly string[]> = new Map([
 /** Properties the spec keeps only for compatibility, per type. */
 const DEPRECATED: ReadonlyMap<string, readonly string[]> = new Map([['observed-data', ['objects']]]);
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+// Created on first use: loading the region names is a noticeable share of start-up for runs that never need them.
+let regionNames: Intl.DisplayNames | undefined;
 /** Codes ICU names that ISO 3166-1 does not assign to a country (reserved, macro-regions, "unknown"). */
 const NOT_ISO_COUNTRIES: ReadonlySet<string> = new Set(['EU', 'EZ', 'QO', 'UK', 'UN', 'ZZ']);
 const countryCache = new Map<string, boolean>();
@@ -25,6 +26,7 @@ export function isCountryCode(code: string): boolean {
   let ok = /^[A-Z]{2}$/.test(upper) && !NOT_ISO_COUNTRIES.has(upper);
   if (ok) {
     try {
+      regionNames ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
       ok = regionNames.of(upper) !== undefined;
     } catch {
       ok = false;
