@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TaxiiAuth, TaxiiClientOptions } from '../taxii/client/index.js';
-import { TaxiiClient } from '../taxii/client/index.js';
+import { TaxiiClient, TaxiiHttpError, TaxiiProtocolError } from '../taxii/client/index.js';
 import type { TaxiiCollection } from '../taxii/client/index.js';
 import type { Collection } from '../taxii/protocol/resources.js';
 import { DistillIntelError } from '../errors.js';
@@ -30,7 +30,8 @@ export const CONNECTION_OPTIONS = {
 /** Help text for the shared options (each command's help includes it). */
 export const CONNECTION_HELP = `Connection:
   --url <url>              API-root URL (e.g. https://hub.example.org/api1/) or discovery URL
-                           (https://hub.example.org/taxii2/, then its default API root is used)
+                           (https://hub.example.org/taxii2/, then its default API root is used); a server
+                           alone (https://hub.example.org) tries discovery at /taxii2/, then the URL as API root
   --collection <c>         collection id, alias or title
   --user <name:password>   HTTP Basic credentials (env DISTILL_INTEL_USER)
   --token <token>          API token sent as "Authorization: Bearer <token>" (env DISTILL_INTEL_TOKEN)
@@ -193,6 +194,73 @@ export function createClient(args: ConnectionArgs, io: CliIo, extra: Partial<Tax
     options['timeouts'] = { headersMs: args.timeoutMs, bodyMs: args.timeoutMs, connectMs: Math.min(args.timeoutMs, 10_000) };
   }
   return new TaxiiClient(options as unknown as TaxiiClientOptions);
+}
+
+/** True for a URL naming a server only (`http://host:port`, `http://host:port/`): no path, query or fragment. */
+export function isServerOnlyUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.pathname === '/' && u.search === '' && u.hash === '';
+  } catch {
+    return false;
+  }
+}
+
+/** A failure of the discovery probe that means "nothing TAXII here", as opposed to "TAXII here, but it refused you". */
+function notFoundThere(err: unknown): boolean {
+  if (err instanceof TaxiiProtocolError) return true;
+  return err instanceof TaxiiHttpError && [400, 404, 405, 406, 410, 415].includes(err.httpStatus);
+}
+
+/** `HTTP 404` or `not a TAXII answer`: why the probe found nothing, in a few words. */
+function whyNot(err: unknown): string {
+  if (err instanceof TaxiiHttpError) return `HTTP ${err.httpStatus}`;
+  if (err instanceof TaxiiProtocolError) return `not a TAXII answer: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The client for parsed connection options, after finding out what a server-only \`--url\` names. An API-root or
+ * discovery URL is used as it is. \`http://host:port\` first tries discovery at \`/taxii2/\` (TAXII 2.1 §4.1's
+ * conventional location): a discovery resource there gives its default API root, or its only one; several without a
+ * default is an error that lists them. When nothing TAXII answers there, the URL is tried as an API root (§4.2: its
+ * information resource must answer), and when that fails too the error says what was tried.
+ *
+ * @throws ConnectionError when neither works or discovery cannot pick an API root; client errors (401, network...) as they come.
+ */
+export async function connectClient(args: ConnectionArgs, io: CliIo, extra: Partial<TaxiiClientOptions> = {}): Promise<TaxiiClient> {
+  if (!isServerOnlyUrl(args.url)) return createClient(args, io, extra);
+  const given = new URL(args.url);
+  const server = `${given.protocol}//${given.host}`;
+  const discoveryUrl = new URL('/taxii2/', given).href;
+  const probe = createClient({ ...args, url: discoveryUrl }, io, extra);
+  let discoveryFailure: unknown;
+  try {
+    const info = await probe.discover();
+    if (info.defaultApiRootUrl !== undefined || info.apiRootUrls.length === 1) return probe;
+    const roots = info.apiRootUrls.map((u) => u.href);
+    throw new ConnectionError(
+      roots.length === 0
+        ? `${server}/taxii2/ is a TAXII discovery resource that lists no API roots: ask the server's operator for an API-root URL`
+        : `${server}/taxii2/ lists ${roots.length} API roots and names no default: give one with --url (${roots.join(', ')})`,
+    );
+  } catch (err) {
+    await probe.close();
+    if (!notFoundThere(err)) throw err;
+    discoveryFailure = err;
+  }
+  const client = createClient(args, io, extra);
+  try {
+    await client.information();
+    return client;
+  } catch (err) {
+    await client.close();
+    if (!notFoundThere(err)) throw err;
+    throw new ConnectionError(
+      `no TAXII server found at ${server}: no discovery resource at ${server}/taxii2/ (${whyNot(discoveryFailure)}) and no API root at ${server}/ (${whyNot(err)}); ` +
+        `give the API-root URL (e.g. ${server}/api1/) or the discovery URL`,
+    );
+  }
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

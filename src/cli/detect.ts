@@ -6,7 +6,7 @@ import type { DetectionResult } from '../detect/campaign-detector.js';
 import { auditShare } from '../distillation/audit-share.js';
 import type { PseudonymKey } from '../distillation/pseudonym.js';
 import { TelemetryReader } from '../telemetry/telemetry-reader.js';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, connectClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
 import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
@@ -146,7 +146,7 @@ export async function runDetect(argv: string[], io: CliIo): Promise<number> {
   for (const t of targets) {
     try {
       const conn = parseConnectionArgs({ ...v, url: t.url, collection: t.collection }, io);
-      const { collection } = await resolveCollection(createClient(conn, io), conn.collection);
+      const { collection } = await resolveCollection(await connectClient(conn, io), conn.collection);
       const objects = (bundle.objects ?? []) as unknown as Record<string, unknown>[];
       const status = await collection.addObjects(objects, { wait: { timeoutMs: 60_000 } });
       io.stderr.write(`pushed to ${t.url}${t.collection}: ${objects.length} objects: ${status.success_count} succeeded, ${status.failure_count} failed, ${status.pending_count} pending\n`);

@@ -7,7 +7,7 @@ import { DEFAULT_MIN_ACCOUNTS } from '../match/sightings.js';
 import { signingKeyFromPem } from '../provenance/keys.js';
 import type { SigningKey } from '../provenance/keys.js';
 import { readStixObjects } from '../convert/stix-stream.js';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, connectClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
 import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
@@ -107,7 +107,6 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
   const sources = telemetrySources(parsed.positionals, io);
 
   const conn = fromServer ? parseConnectionArgs(v, io) : undefined;
-  const client = conn === undefined ? undefined : createClient(conn, io);
   let intel: unknown[];
   try {
     if (v.intel !== undefined) {
@@ -125,7 +124,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
         }
       }
     } else {
-      const { collection } = await resolveCollection(client!, conn!.collection);
+      const { collection } = await resolveCollection(await connectClient(conn!, io), conn!.collection);
       intel = await collection.objects().toArray();
     }
   } catch (err) {
@@ -174,7 +173,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
     try {
       // A fresh client: the read's pooled connection may have been closed by the server while matching ran, and a POST
       // is not retried on a connection found dead.
-      const { collection } = await resolveCollection(createClient(conn, io), v['push-collection'] ?? conn.collection);
+      const { collection } = await resolveCollection(await connectClient(conn, io), v['push-collection'] ?? conn.collection);
       const objects = (sightings.bundle.objects ?? []) as unknown as Record<string, unknown>[];
       const status = await collection.addObjects(objects, { wait: { timeoutMs: 60_000 } });
       io.stderr.write(`pushed: ${objects.length} objects: ${status.success_count} succeeded, ${status.failure_count} failed, ${status.pending_count} pending\n`);

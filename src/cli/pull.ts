@@ -11,7 +11,7 @@ import type { MatchFilters, SyncOptions, TaxiiClient } from '../taxii/client/ind
 import { TaxiiHttpError } from '../taxii/client/index.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import type { PullCheckpoint } from './checkpoint-file.js';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, connectClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
 import { formatIssue, summaryLine } from './convert.js';
 import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
@@ -291,7 +291,7 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   // Set once pages are being read, so a failure can say which page and what was already written.
   let listing = false;
   try {
-    client = createClient(conn, io);
+    client = await connectClient(conn, io);
     const { collection } = await resolveCollection(client, conn.collection);
     const collectionId = await collection.id();
     if (state !== undefined && state.collection !== collectionId) {

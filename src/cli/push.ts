@@ -1,10 +1,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readStixObjects } from '../convert/stix-stream.js';
-import type { MergedStatus, TaxiiCollection } from '../taxii/client/index.js';
+import type { MergedStatus, TaxiiClient, TaxiiCollection } from '../taxii/client/index.js';
 import { TaxiiObjectTooLargeError, TaxiiStatusTimeoutError } from '../taxii/client/index.js';
 import type { StatusDetails } from '../taxii/protocol/resources.js';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { describeFailure } from './failure.js';
@@ -192,9 +192,10 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
   const progressOption = v['no-progress'] === true ? { disabled: true } : v.progress === true ? { force: true } : {};
   const progress = new Progress(io.stderr, 'objects', progressOption);
 
-  const client = createClient(conn, io);
+  let client: TaxiiClient | undefined;
   const report = emptyReport();
   try {
+    client = await connectClient(conn, io);
     const { collection } = await resolveCollection(client, conn.collection);
     let bytesDone = 0;
     for (const name of names) {
@@ -240,11 +241,11 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
     // A summary only reports work that happened: "0 read, 0 sent" after a refused login would read as a run.
     if (format === 'json') io.stdout.write(JSON.stringify(report) + '\n');
     else if (report.sent > 0) io.stdout.write(`stopped after part of the push:\n${textReport(report)}`);
-    await client.close();
+    await client?.close();
     return err instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
   progress.clear();
-  await client.close();
+  await client?.close();
   if (format === 'json') io.stdout.write(JSON.stringify(report) + '\n');
   else io.stdout.write(textReport(report));
   const clean = report.failure_count === 0 && report.pending_count === 0 && report.unreadable.length === 0;

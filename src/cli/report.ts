@@ -6,7 +6,7 @@ import { corroborationHtml, corroborationMarkdown } from '../match/corroboration
 import { corroboration } from '../match/corroboration.js';
 import { loadTrustStore } from '../provenance/trust-store-file.js';
 import type { TrustStore } from '../provenance/trust-store.js';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, createClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, connectClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
 import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
@@ -54,7 +54,7 @@ export async function runReport(argv: string[], io: CliIo): Promise<number> {
   try {
     if (fromServer) {
       const conn = parseConnectionArgs(v, io);
-      const { collection } = await resolveCollection(createClient(conn, io), conn.collection);
+      const { collection } = await resolveCollection(await connectClient(conn, io), conn.collection);
       for await (const o of collection.objects()) objects.push(o);
     } else {
       for (const name of parsed.positionals) {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { ApiRootConfig, AuthConfig, PrincipalConfig, TaxiiServerOptions } from '../taxii/server/config.js';
 import type { ServeConfigFile } from '../taxii/server/config-file.js';
 import { parseServeConfig } from '../taxii/server/config-file.js';
-import { definitions, exampleBundles } from '../distillation/index.js';
+import { definitions, exampleBundles, retimeScenarioObjects } from '../distillation/index.js';
 import { DEMO_API_ROOTS } from '../taxii/server/demo.js';
 import { ServerConfigError } from '../taxii/server/errors.js';
 import { AuditLog } from '../taxii/server/audit-log.js';
@@ -31,9 +31,10 @@ import type { TrustStore } from '../provenance/trust-store.js';
 
 /**
  * The demo collection's first-start content: the distillation suite's extension definitions (so consumers can fetch
- * the schemas they need) and the five example scenarios of the domain model, each object once.
+ * the schemas they need) and the five example scenarios of the domain model, each object once, moved in time so that
+ * the story ends on the seed day (`at`, default now) and its indicators are in force (see `retimeScenarioObjects`).
  */
-export function exampleCampaignSeed(): object[] {
+export function exampleCampaignSeed(at: Date = new Date()): object[] {
   const seen = new Set<string>();
   const out: object[] = [];
   for (const b of [definitions(), ...Object.values(exampleBundles())]) {
@@ -45,7 +46,7 @@ export function exampleCampaignSeed(): object[] {
       out.push(o);
     }
   }
-  return out;
+  return retimeScenarioObjects(out, { at });
 }
 
 /** Where `runServe` writes, and what it reads from its environment. */

@@ -130,5 +130,7 @@ export { DEMO_KEY } from './scenarios/context.js';
 export type { ScenarioOptions } from './scenarios/context.js';
 export { EXAMPLE_SCENARIOS, exampleBundles } from './scenarios/index.js';
 export type { ExampleScenarioName } from './scenarios/index.js';
+export { retimeScenarioObjects } from './scenarios/retime.js';
+export type { RetimeOptions } from './scenarios/retime.js';
 
 registerDistillationExtensions();

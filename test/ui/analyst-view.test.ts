@@ -108,7 +108,8 @@ async function startServer(): Promise<void> {
     });
     server?.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
-  await post('demo', exampleCampaignSeed());
+  // Seeded at the story's own end (its newest object, 2026-05-12T16:00Z), so it keeps the dates the scenarios are written with.
+  await post('demo', exampleCampaignSeed(new Date('2026-05-12T16:00:00.000Z')));
   await post('rival', hostileObjects());
   await post('hidden', [{ type: 'identity', spec_version: '2.1', id: 'identity--5a5a5a5a-1b1b-4c2c-8d3d-4e4e4e4e4e4e', created: T, modified: T, name: 'Board secret' }]);
 }
