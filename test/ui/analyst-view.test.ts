@@ -181,6 +181,13 @@ suite('analyst view in Chromium', () => {
     await page.goto(`${base}/ui/#/c/api1/demo/campaign/${CAMPAIGN}`);
     await page.waitForSelector('#campaign-graph[data-render-ms]');
     expect(await page.textContent('h1')).toBe('DISTILL-2026-014 TLP:AMBER');
+    // Breadcrumbs: Collections (link) › the collection's title (link to its page) › the campaign (the current page).
+    const crumbs = await page.$$eval('#crumbs li', (lis) => lis.map((li) => [li.textContent, li.querySelector('a')?.getAttribute('href') ?? null, li.querySelector('[aria-current]')?.getAttribute('aria-current') ?? null]));
+    expect(crumbs).toEqual([
+      ['Collections', '#/', null],
+      ['Distillation demo', '#/c/api1/demo', null],
+      ['DISTILL-2026-014', null, 'page'],
+    ]);
     // Campaign → targets → Atlas-Reasoner 3 (the campaign's extension), uses → relay infrastructure, and the seed's one
     // sighting: Lab B, count 24, 410,000 requests from 780 accounts between 2026-04-14 18:00 and 2026-04-15 18:00.
     const listed = await page.$$eval('.node-lists a', (as) => as.map((a) => a.textContent));
@@ -212,6 +219,8 @@ suite('analyst view in Chromium', () => {
     const badge = await page.$eval('.markings .tlp', (el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
     expect(badge).toEqual(['rgb(255, 192, 0)', 'rgb(0, 0, 0)']);
     expect(await page.textContent('#versions-h')).toBe('Versions (1)');
+    expect(await page.$$eval('#crumbs li', (lis) => lis.map((li) => li.textContent))).toEqual(['Collections', 'Distillation demo', 'DISTILL-2026-014']);
+    expect(await page.$eval('#crumbs li:nth-child(2) a', (a) => a.getAttribute('href'))).toBe('#/c/api1/demo');
     await page.screenshot({ path: join(SHOTS, 'object.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();

@@ -12,7 +12,7 @@ export interface PageFrame {
 }
 
 /** Sets the page title, breadcrumbs and content, and moves keyboard focus to the new content. */
-export function showPage(frame: PageFrame, title: string, trail: readonly (readonly [string, string | undefined])[], ...content: (Node | null)[]): void {
+export function showPage(frame: PageFrame, title: string, trail: Trail, ...content: (Node | null)[]): void {
   document.title = `${title} · distill-intel`;
   replace(
     frame.crumbs,
@@ -22,6 +22,18 @@ export function showPage(frame: PageFrame, title: string, trail: readonly (reado
   );
   replace(frame.main, ...content);
   if (frame.navigated) frame.main.focus({ preventScroll: false });
+}
+
+/** A breadcrumb trail: text and link, the last entry (the page itself) without a link. */
+export type Trail = readonly (readonly [string, string | undefined])[];
+
+/** The trail of a page about one item of a collection (a campaign, an object): Collections › collection › item. */
+export function itemTrail(collectionTitle: string, root: string, key: string, item: string): Trail {
+  return [
+    ['Collections', '#/'],
+    [collectionTitle, `#/c/${encodeURIComponent(root)}/${encodeURIComponent(key)}`],
+    [item, undefined],
+  ];
 }
 
 /** A failure shown in place of a page. */

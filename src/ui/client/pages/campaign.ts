@@ -4,7 +4,7 @@ import { kindBadge, tlpBadge } from '../badges.js';
 import { h, link } from '../dom.js';
 import { drawGraph } from '../graph.js';
 import type { PageFrame } from '../page.js';
-import { count, showPage, when } from '../page.js';
+import { count, itemTrail, showPage, when } from '../page.js';
 import { timelineChart } from '../timeline.js';
 
 const KIND_NAMES: Readonly<Record<NodeKind, string>> = {
@@ -70,11 +70,7 @@ export async function campaignPage(frame: PageFrame, root: string, key: string, 
   showPage(
     frame,
     view.name,
-    [
-      ['Collections', '#/'],
-      [c?.title ?? key, `#/c/${encodeURIComponent(root)}/${encodeURIComponent(key)}`],
-      [view.name, undefined],
-    ],
+    itemTrail(c?.title ?? key, root, key, view.name),
     h('h1', {}, view.name, view.tlp !== undefined ? ' ' : null, tlpBadge(view.tlp)),
     h('p', { class: 'meta' }, `First seen ${when(view.firstSeen)}`, view.lastSeen !== undefined ? ` · last seen ${when(view.lastSeen)}` : '', ' · ', link('campaign object', 'c', root, key, 'object', view.id)),
     view.description !== undefined ? h('p', { class: 'lead' }, view.description) : null,

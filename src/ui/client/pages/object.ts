@@ -3,7 +3,7 @@ import { apiPath, getJson } from '../api.js';
 import { kindBadge, tlpBadge } from '../badges.js';
 import { h } from '../dom.js';
 import type { PageFrame } from '../page.js';
-import { showPage, when } from '../page.js';
+import { itemTrail, showPage, when } from '../page.js';
 
 /** Pretty-prints stored JSON for reading; the exact stored text is one click away. */
 function pretty(json: string): string {
@@ -48,11 +48,7 @@ export async function objectPage(frame: PageFrame, root: string, key: string, id
   showPage(
     frame,
     view.name,
-    [
-      ['Collections', '#/'],
-      [c?.title ?? key, `#/c/${encodeURIComponent(root)}/${encodeURIComponent(key)}`],
-      [view.name, undefined],
-    ],
+    itemTrail(c?.title ?? key, root, key, view.name),
     h('h1', {}, view.name, view.tlp !== undefined ? ' ' : null, tlpBadge(view.tlp)),
     h('p', { class: 'meta' }, kindBadge(view.type), ' ', h('code', {}, view.id)),
     h('section', { 'aria-labelledby': 'signature-h' }, h('h2', { id: 'signature-h' }, 'Provenance'), view.signature !== undefined ? signatureBlock(view.signature) : h('p', {}, 'Not signed.')),
