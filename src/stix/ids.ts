@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
+import { v4 as uuidv4 } from 'uuid';
 import { uuidV5 } from './uuid-v5.js';
 import { isStixIdentifier } from './lexical.js';
 import { StixBuildError } from './errors.js';
@@ -90,7 +90,7 @@ export function newIdentifier<T extends string>(type: T): `${T}--${string}` {
       },
     ]);
   }
-  return `${type}--${randomUUID()}`;
+  return `${type}--${uuidv4()}`;
 }
 
 /**
