@@ -3,11 +3,13 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CONVERT_FORMATS, Converter } from '../convert/converter.js';
-import type { ConvertFormat, ConvertIssue, ConverterOptions, ConvertSummary } from '../convert/converter.js';
+import type { ConvertFormat, ConvertIssue, ConverterOptions } from '../convert/converter.js';
 import { ConvertOptionsError } from '../convert/errors.js';
 import { readStixObjects } from '../convert/stix-stream.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
+import { IssueTally, issueFormatFor, issueOutput, reasonsLine, summaryLine } from './convert-summary.js';
+import type { IssueOutput } from './convert-summary.js';
 import { openOutput } from './output-sink.js';
 import { Progress } from './progress.js';
 
@@ -19,10 +21,10 @@ single objects, bundles, TAXII envelopes, JSON arrays or NDJSON, of any size (on
 
 Indicators with simple STIX patterns (single comparisons, IN sets and OR chains over ipv4-addr, ipv6-addr,
 domain-name, url, email-addr, file hashes, autonomous-system, ai-service-account and prompt-fingerprint) become one
-row per value. Patterns that cannot be flattened (AND, FOLLOWEDBY, qualifiers, other pattern types) are reported on
-stderr with the reason, never dropped silently. Every exported value is checked for its type (IPv4/IPv6 address or
-CIDR, domain name, URL, email address, AS number, hash length and alphabet): defanged values (59.188.12[.]123,
-hxxp://...) and malformed ones are reported (value-defanged, value-malformed) and never exported.
+row per value. Patterns that cannot be flattened (AND, FOLLOWEDBY, qualifiers, other pattern types) are counted in
+the summary by reason and named with --verbose, never dropped silently. Every exported value is checked for its type
+(IPv4/IPv6 address or CIDR, domain name, URL, email address, AS number, hash length and alphabet): defanged values
+(59.188.12[.]123, hxxp://...) and malformed ones are reported (value-defanged, value-malformed) and never exported.
 
 Formats (--to):
   ecs        Elastic ECS threat.indicator documents, NDJSON (with --bulk-index: _bulk request body)
@@ -62,14 +64,16 @@ Options:
                            email-addr and autonomous-system lists) are written even when empty, each replaced whole
   --unique                 write each value once per list (memory grows with the number of distinct values)
   reporting:
-  --issues text|json|none  how unflattenable patterns are reported on stderr (default text)
+  --verbose                one line per pattern that could not be flattened, and what was left out by reason
+  --issues text|json|none  report patterns that could not be flattened one by one on stderr, as text or JSON lines
+                           (default: only input that is not JSON, or text with --verbose)
   --fail-on-issues         exit 1 when any pattern could not be flattened
   --progress / --no-progress  force the progress line on or off (default: on when stderr is a terminal)
   -h, --help               show this help
 
-stderr ends with one summary line: "converted: N objects, I indicators, R rows, W written, A inactive, U unreadable,
-S issues". Exit codes: 0 done, 1 some input was not JSON (or --fail-on-issues and issues), 2 usage error,
-3 a file could not be read or written.
+stderr ends with one summary line, e.g. "convert: 1,234 objects read, 1,180 documents written to ecs.ndjson,
+54 skipped (3 reasons; --verbose for details)". Exit codes: 0 done, 1 some input was not JSON (or --fail-on-issues
+and issues), 2 usage error, 3 a file could not be read or written.
 `;
 
 interface ConvertArgs {
@@ -77,7 +81,8 @@ interface ConvertArgs {
   readonly out: string | undefined;
   readonly outDir: string | undefined;
   readonly unique: boolean;
-  readonly issues: 'text' | 'json' | 'none';
+  readonly issues: IssueOutput;
+  readonly verbose: boolean;
   readonly failOnIssues: boolean;
   readonly progress: boolean | undefined;
   readonly options: Omit<ConverterOptions, 'onIssue' | 'onValue'>;
@@ -108,7 +113,8 @@ function parseConvertArgs(argv: string[]): ConvertArgs {
       list: { type: 'string' },
       'out-dir': { type: 'string' },
       unique: { type: 'boolean', default: false },
-      issues: { type: 'string', default: 'text' },
+      issues: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
       'fail-on-issues': { type: 'boolean', default: false },
       progress: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
@@ -120,8 +126,9 @@ function parseConvertArgs(argv: string[]): ConvertArgs {
     throw new UsageError(`--to must be one of ${CONVERT_FORMATS.join(', ')}, not '${v.to}'`);
   }
   const to = v.to as ConvertFormat;
-  const issues = v.issues;
-  if (issues !== 'text' && issues !== 'json' && issues !== 'none') throw new UsageError(`--issues must be text, json or none, not '${issues}'`);
+  const verbose = v.verbose === true;
+  const issues = issueOutput(v.issues, verbose);
+  if (issues === undefined) throw new UsageError(`--issues must be text, json or none, not '${v.issues ?? ''}'`);
   const options: Record<string, unknown> = { to };
   if (v.now !== undefined) {
     const ms = Date.parse(v.now);
@@ -173,6 +180,7 @@ function parseConvertArgs(argv: string[]): ConvertArgs {
     outDir,
     unique: v.unique === true,
     issues,
+    verbose,
     failOnIssues: v['fail-on-issues'] === true,
     progress,
     options: options as unknown as ConverterOptions,
@@ -186,20 +194,6 @@ export function formatIssue(input: string, issue: ConvertIssue, format: 'text' |
   const what = issue.stix_id === undefined ? '' : ` ${issue.stix_id}`;
   const fragment = issue.fragment === undefined ? '' : ` [${issue.fragment}]`;
   return `${where}:${what} ${issue.code}: ${issue.message}${fragment}\n`;
-}
-
-/** The final stderr line of `convert` (and of `pull` for row formats). */
-export function summaryLine(s: ConvertSummary): string {
-  const skipped = Object.entries(s.skipped)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `${k}=${n}`)
-    .join(' ');
-  return (
-    `converted: ${s.objects} objects, ${s.indicators} indicators, ${s.rows} rows, ${s.written} written, ` +
-    `${s.inactive} inactive, ${s.unreadable} unreadable, ${s.issues} issues` +
-    (skipped === '' ? '' : `; skipped: ${skipped}`) +
-    '\n'
-  );
 }
 
 /** The lists always written by `--out-dir` without `--list`, empty or not, so a list emptied by revocations is emptied. */
@@ -297,15 +291,18 @@ export async function runConvert(argv: string[], io: CliIo): Promise<number> {
   const lists = args.outDir === undefined ? undefined : new ListFiles(resolve(io.cwd, args.outDir), args.unique, listFilesFor(args.options.lists));
   const seen = args.outDir === undefined && args.unique ? new Set<string>() : undefined;
   const progress = new Progress(io.stderr, 'objects', args.progress === undefined ? {} : args.progress ? { force: true } : { disabled: true });
+  const tally = new IssueTally();
 
   let converter: Converter;
   try {
     converter = new Converter({
       ...args.options,
       onIssue: (issue) => {
-        if (issueFormat === 'none') return;
+        tally.add(issue);
+        const format = issueFormatFor(issue, issueFormat);
+        if (format === undefined) return;
         progress.clear();
-        io.stderr.write(formatIssue(currentInput, issue, issueFormat));
+        io.stderr.write(formatIssue(currentInput, issue, format));
       },
       ...(lists === undefined ? {} : { onValue: (list: string, value: string) => lists.add(list, value) }),
     });
@@ -340,6 +337,7 @@ export async function runConvert(argv: string[], io: CliIo): Promise<number> {
   }
 
   let bytesDone = 0;
+  let destination = args.out ?? 'stdout';
   const CHUNK = 64 * 1024;
   try {
     let buffer = converter.begin();
@@ -381,7 +379,7 @@ export async function runConvert(argv: string[], io: CliIo): Promise<number> {
     await sink?.close();
     const written = await lists?.close();
     progress.clear();
-    if (written !== undefined) io.stderr.write(`lists written to ${args.outDir}: ${written.length === 0 ? '(none)' : written.map((n) => `${n}.txt`).join(', ')}\n`);
+    if (written !== undefined) destination = `${args.outDir ?? ''}/ (${written.length === 0 ? 'no lists' : written.map((n) => `${n}.txt`).join(', ')})`;
   } catch (err) {
     progress.clear();
     sink?.abort();
@@ -390,7 +388,8 @@ export async function runConvert(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failure;
   }
   const s = converter.summary;
-  io.stderr.write(summaryLine(s));
+  if (args.verbose) io.stderr.write(reasonsLine(s, tally));
+  io.stderr.write(summaryLine(s, { command: 'convert', to: args.options.to, destination, issues: tally, verbose: args.verbose }));
   if (s.unreadable > 0) return EXIT.findings;
   if (args.failOnIssues && s.issues > 0) return EXIT.findings;
   return EXIT.ok;

@@ -12,7 +12,8 @@ import { TaxiiHttpError } from '../taxii/client/index.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import type { PullCheckpoint } from './checkpoint-file.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, ConnectionError, connectClient, parseConnectionArgs, resolveCollection } from './connection-options.js';
-import { formatIssue, summaryLine } from './convert.js';
+import { formatIssue } from './convert.js';
+import { IssueTally, issueFormatFor, issueOutput, reasonsLine, summaryLine } from './convert-summary.js';
 import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
@@ -58,7 +59,10 @@ Running:
   --follow                 keep polling after catching up; stop with SIGINT/SIGTERM (the current page is finished
                            and checkpointed first)
   --interval <d>           wait between polls with --follow: 30s, 5m, 1h or seconds (default 60s)
-  --issues text|json|none  how unflattenable patterns are reported on stderr (row formats; default text)
+  --verbose                row formats: one line per pattern that could not be flattened, and what was left
+                           out by reason
+  --issues text|json|none  row formats: report unflattenable patterns one by one on stderr, as text or JSON
+                           lines (default: none, or text with --verbose)
   --progress / --no-progress  force the progress line on or off (default: on when stderr is a terminal)
   -h, --help               show this help
 
@@ -210,7 +214,8 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
       checkpoint: { type: 'string' },
       follow: { type: 'boolean', default: false },
       interval: { type: 'string' },
-      issues: { type: 'string', default: 'text' },
+      issues: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
       progress: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
     },
@@ -225,8 +230,9 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   }
   if (v.interval !== undefined && !follow) throw new UsageError('--interval only applies with --follow');
   const intervalMs = v.interval === undefined ? 60_000 : parseInterval(v.interval);
-  const issuesFormat = v.issues;
-  if (issuesFormat !== 'text' && issuesFormat !== 'json' && issuesFormat !== 'none') throw new UsageError(`--issues must be text, json or none`);
+  const verbose = v.verbose === true;
+  const issuesFormat = issueOutput(v.issues, verbose);
+  if (issuesFormat === undefined) throw new UsageError(`--issues must be text, json or none`);
   const match = parseMatches(v.match ?? []);
   const validateMode = v.validate;
   if (validateMode !== 'off' && validateMode !== 'lenient' && validateMode !== 'strict') throw new UsageError('--validate must be off, lenient or strict');
@@ -288,6 +294,7 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
   let pages = 0;
   let checkpoint = state?.checkpoint ?? since;
   let converter: Converter | undefined;
+  const tally = new IssueTally();
   // Set once pages are being read, so a failure can say which page and what was already written.
   let listing = false;
   try {
@@ -304,9 +311,11 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
         ...(converterOptions as unknown as ConverterOptions),
         ...(format === 'csv' && output.startBytes > 0 ? { header: false } : {}),
         onIssue: (issue) => {
-          if (issuesFormat === 'none') return;
+          tally.add(issue);
+          const shown = issueFormatFor(issue, issuesFormat);
+          if (shown === undefined) return;
           progress.clear();
-          io.stderr.write(formatIssue('pull', issue, issuesFormat));
+          io.stderr.write(formatIssue('pull', issue, shown));
         },
       });
     } catch (err) {
@@ -415,7 +424,11 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
     process.removeListener('SIGTERM', stop);
   }
   io.stderr.write(`pulled: ${pulled} objects in ${pages} pages, checkpoint ${checkpoint ?? '(none)'}\n`);
-  if (converter !== undefined && format !== 'stix' && format !== 'ndjson') io.stderr.write(summaryLine(converter.summary));
+  if (converter !== undefined && format !== 'stix' && format !== 'ndjson') {
+    if (verbose) io.stderr.write(reasonsLine(converter.summary, tally));
+    const context = { command: 'converted', to: format, destination: outPath === undefined ? 'stdout' : (v.out ?? outPath), issues: tally, verbose };
+    io.stderr.write(summaryLine(converter.summary, context));
+  }
   if (invalid > 0) io.stderr.write(`${invalid} invalid object${invalid === 1 ? ' was' : 's were'} left out\n`);
   if (untrusted > 0) io.stderr.write(`${untrusted} untrusted object${untrusted === 1 ? ' was' : 's were'} ${dropUntrusted ? 'left out' : 'flagged'}\n`);
   return invalid > 0 || untrusted > 0 ? EXIT.findings : EXIT.ok;

@@ -25,15 +25,41 @@ describe('distill-intel convert', () => {
   });
 
   // A value is first matched against the lists asked for, then its status: the revoked URL is "another list" here.
-  it('writes a firewall list from a file and reports what it left out on stderr', async () => {
+  // The feed (test/convert/fixtures/distillation-feed.json): 14 objects; 3 are not indicators; the 11 indicators give
+  // 2 active IPv4 values, 1 expired IPv6 value, 8 values of other lists (lsh_bands twice) and 2 unflattenable patterns.
+  const LEFT_OUT = [
+    ['not-indicator:campaign', 1],
+    ['not-indicator:identity', 1],
+    ['not-indicator:relationship', 1],
+    ['pattern-type', 1],
+    ['qualifier', 1],
+    ['values-expired', 1],
+    ['values-other-list:ai-service-account.account_pseudonym', 1],
+    ['values-other-list:ai-service-account.payment_fingerprints', 1],
+    ['values-other-list:autonomous-system', 1],
+    ['values-other-list:domain-name', 1],
+    ['values-other-list:file.hashes.SHA-256', 1],
+    ['values-other-list:prompt-fingerprint.lsh_bands', 2],
+    ['values-other-list:url', 1],
+  ] as const;
+
+  it('writes a firewall list from a file and ends with one readable summary line', async () => {
     const r = await runCli(['convert', '--to', 'values', '--list', 'ip', ...NOW, 'feed.json'], '', dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('203.0.113.17\n203.0.113.18\n');
-    expect(r.stderr).toContain("feed.json#9: indicator--fccbc230-6fbc-4b97-8af6-1d01965b284f qualifier:");
-    expect(r.stderr).toContain('feed.json#11: indicator--9d54839e-2663-45d8-ae91-d453b93e33bd pattern-type:');
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
-      'converted: 14 objects, 11 indicators, 11 rows, 2 written, 2 inactive, 0 unreadable, 2 issues; skipped: not-indicator:campaign=1 not-indicator:identity=1 not-indicator:relationship=1 values-expired=1 values-other-list:ai-service-account.account_pseudonym=1 values-other-list:ai-service-account.payment_fingerprints=1 values-other-list:autonomous-system=1 values-other-list:domain-name=1 values-other-list:file.hashes.SHA-256=1 values-other-list:prompt-fingerprint.lsh_bands=2 values-other-list:url=1',
-    );
+    const total = LEFT_OUT.reduce((n, [, k]) => n + k, 0);
+    expect(r.stderr).toBe(`convert: 14 objects read, 2 values written to stdout, ${total} skipped (${LEFT_OUT.length} reasons; --verbose for details)\n`);
+  });
+
+  it('names each unflattenable pattern and counts what was left out by reason with --verbose', async () => {
+    const r = await runCli(['convert', '--to', 'values', '--list', 'ip', '--verbose', ...NOW, 'feed.json'], '', dir);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^feed\.json.* indicator--fccbc230-6fbc-4b97-8af6-1d01965b284f qualifier: /);
+    expect(lines[1]).toMatch(/^feed\.json.* indicator--9d54839e-2663-45d8-ae91-d453b93e33bd pattern-type: /);
+    expect(lines[2]).toBe(`skipped: ${LEFT_OUT.map(([reason, n]) => `${reason} ${n}`).join(', ')}`);
+    expect(lines[3]).toBe(`convert: 14 objects read, 2 values written to stdout, ${LEFT_OUT.reduce((n, [, k]) => n + k, 0)} skipped (${LEFT_OUT.length} reasons)`);
   });
 
   it('reads standard input and reports issues as JSON lines on request', async () => {
@@ -116,11 +142,10 @@ describe('distill-intel convert', () => {
     expect((await runCli(['convert', '--to', 'csv', '--now', 'yesterday', 'feed.json'], '', dir)).code).toBe(2);
   });
 
-  it('stays quiet on a non-terminal stderr: no progress line, only findings and the summary', async () => {
-    const r = await runCli(['convert', '--to', 'rows', '--issues', 'none', ...NOW, 'feed.json'], '', dir);
-    expect(r.stderr).toBe(
-      'converted: 14 objects, 11 indicators, 11 rows, 11 written, 2 inactive, 0 unreadable, 2 issues; skipped: not-indicator:campaign=1 not-indicator:identity=1 not-indicator:relationship=1\n',
-    );
+  it('stays quiet on a non-terminal stderr: no progress line, only the summary', async () => {
+    const r = await runCli(['convert', '--to', 'rows', '--out', 'rows.ndjson', ...NOW, 'feed.json'], '', dir);
+    // Rows keep inactive values (marked): 11 rows, of which the expired IPv6 address and the revoked URL are inactive.
+    expect(r.stderr).toBe('convert: 14 objects read, 11 rows written to rows.ndjson (2 inactive, marked so), 5 skipped (5 reasons; --verbose for details)\n');
     expect(r.stderr).not.toContain('\r');
   });
 

@@ -33,7 +33,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('convert never exports defanged values (built CLI)', () => {
   it('values: only the real address is listed; the defanged ones are reported with the reason', async () => {
-    const run = await runBuilt(['convert', '--to', 'values', '--list', 'ipv4-addr', '--now', '2026-02-01T00:00:00Z', 'feed.ndjson'], { cwd: dir });
+    const run = await runBuilt(['convert', '--to', 'values', '--list', 'ipv4-addr', '--verbose', '--now', '2026-02-01T00:00:00Z', 'feed.ndjson'], { cwd: dir });
     expect(run.stdout).toBe('203.0.113.5\n');
     expect(run.stderr).toContain("the ipv4-addr value '59.188.12[.]123' is defanged; it is not exported");
     expect(run.stderr).toContain("the url value 'hxxp://evil.example/v1' is defanged");
@@ -60,7 +60,7 @@ describe('pull checks values the same way (in-process server)', () => {
       const pushed = await runCli(['push', ...conn, 'feed.ndjson'], '', dir);
       expect(pushed.code).toBe(0);
       const values = (stdout: string): string[] => stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { value: string }).value).sort();
-      const plain = await runCli(['pull', ...conn, '--format', 'rows', '--no-progress'], '', dir);
+      const plain = await runCli(['pull', ...conn, '--format', 'rows', '--no-progress', '--verbose'], '', dir);
       expect(values(plain.stdout)).toEqual(['203.0.113.5']);
       expect(plain.stderr).toContain("value-defanged: the ipv4-addr value '59.188.12[.]123' is defanged");
       const refanged = await runCli(['pull', ...conn, '--format', 'rows', '--refang', '--no-progress'], '', dir);

@@ -101,5 +101,8 @@ describe("README's firewall recipe on the demo server", () => {
       }
     }
     expect(last.stdout.trim().split('\n')).toEqual([RELAY_RANGE]);
+    // The demo's three indicators: the relay's (its range, and a domain of another list), the template's two LSH bands
+    // and the shared payment fingerprint: one value written, four of other lists left out for three reasons.
+    expect(last.stderr).toBe('convert: 3 objects read, 1 value written to stdout, 4 skipped (3 reasons; --verbose for details)\n');
   }, 120_000);
 });

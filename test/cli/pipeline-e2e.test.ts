@@ -149,7 +149,7 @@ describe('pipeline end to end (real processes)', () => {
     expect(pushed.code).toBe(0);
 
     const out = join(dir, 'ecs.ndjson');
-    const pulled = await run(['pull', '--url', apiRoot, '--collection', 'demo', '--match', 'type=indicator', '--format', 'ecs', '--feed-name', 'FMF hub', '--out', out]);
+    const pulled = await run(['pull', '--url', apiRoot, '--collection', 'demo', '--match', 'type=indicator', '--format', 'ecs', '--feed-name', 'FMF hub', '--verbose', '--out', out]);
     expect(pulled.code).toBe(0);
     expect(pulled.stdout + pulled.stderr).not.toContain(PASSWORD);
     const all = docs(out);
