@@ -1,9 +1,12 @@
 import { StringDecoder } from 'node:string_decoder';
+import { joinPointer } from './diagnostic.js';
+import { DocumentScanner } from './document-scanner.js';
+import type { DocumentShape, TextPosition } from './document-scanner.js';
 import { InputChecks } from './input-checks.js';
 import { parse } from './parse.js';
 import type { ParseDiagnostic } from './safe-json.js';
-import { checkJsonValue, DEFAULT_MAX_DEPTH, parseJsonText } from './safe-json.js';
-import { isEnvelope, validateObjectInto } from './validate.js';
+import { checkJsonValue, DEFAULT_MAX_DEPTH, lineColumn, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
+import { envelopeWarning, validateBundleEnvelopeInto, validateObjectInto } from './validate.js';
 
 /** Options of {@link validateStream}. */
 export interface ValidateStreamOptions {
@@ -11,7 +14,10 @@ export interface ValidateStreamOptions {
   readonly strict?: boolean;
   /** Maximum JSON nesting depth of one object. Default 64. */
   readonly maxDepth?: number;
-  /** Longest NDJSON line accepted, in UTF-16 code units (default 16 Mi); a longer line is reported and skipped. */
+  /**
+   * Longest object accepted, in UTF-16 code units (default 16 Mi): an NDJSON line, an element of a bundle or array, a
+   * single object, or a bundle's own properties. A longer line or element is reported and skipped.
+   */
   readonly maxLineLength?: number;
   /** Receives every finding as soon as it is known, in input order (findings across objects come last). */
   readonly onDiagnostic: (diagnostic: ParseDiagnostic) => void;
@@ -31,14 +37,19 @@ export type TextChunks = AsyncIterable<string | Uint8Array> | Iterable<string | 
 const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
 
 /**
- * Validates STIX content arriving as text of any size, judging it exactly as {@link parse} does. NDJSON (one object a
- * line, recognised when the first non-blank line is a whole JSON object that is not a bundle or envelope and another
- * line follows) is validated line by line as it arrives: memory holds one line, plus a short key per object version
- * for the checks across objects, never the whole input. Any other input is one JSON document (a bundle, TAXII
- * envelope, array or single object) and is read whole, then validated.
+ * Validates STIX content arriving as text of any size, judging it as {@link parse} does, in one pass, holding one
+ * object at a time: memory is the largest object plus a short key per object version (for the checks across objects),
+ * never the input. A bundle, TAXII envelope or JSON array is read element by element (each element's exact text is
+ * parsed and validated as soon as it is complete, with its line and column); NDJSON (a one-line object followed by
+ * more lines) line by line; a single object whole.
+ *
+ * Differences from {@link parse}, which holds the whole text: findings come in input order, so the bundle's own
+ * findings (its schema, `bundle-type-missing`) come after those of its objects; and when the text stops being JSON
+ * midway, the findings about the objects before that point have already been reported (the input then counts no
+ * valid object, as for {@link parse}).
  */
 export async function validateStream(source: TextChunks, options: ValidateStreamOptions): Promise<StreamSummary> {
-  const reader = new NdjsonValidator(options);
+  const reader = new StreamValidator(options);
   const decoder = new StringDecoder('utf8');
   for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
@@ -48,56 +59,78 @@ export async function validateStream(source: TextChunks, options: ValidateStream
   return reader.end();
 }
 
-/** The line-by-line state of {@link validateStream}; falls back to whole-document reading when the input is not NDJSON. */
-class NdjsonValidator {
+/** Stands for every object element when the bundle's own properties are checked: the schema only asks "an object?". */
+const OBJECT_PLACEHOLDER = Object.freeze({});
+
+/** The state of {@link validateStream}: a document scanner first, NDJSON lines once the input shows it is NDJSON. */
+class StreamValidator {
   readonly #options: ValidateStreamOptions;
   readonly #strict: boolean;
   readonly #maxDepth: number;
   readonly #maxLine: number;
-  readonly #checks = new InputChecks();
-  #shape: 'unknown' | 'ndjson' | 'document' = 'unknown';
-  /** Text not yet split into lines (NDJSON), or the whole text so far (document and undecided). */
+  #checks = new InputChecks();
+  readonly #scanner: DocumentScanner;
+  #ndjson = false;
+  /** NDJSON text not yet split into lines. */
   #pending = '';
-  /** Skipping the rest of an over-long line. */
+  /** Skipping the rest of an over-long NDJSON line. */
   #skipping = false;
   #line = 0;
   #records = 0;
   #valid = 0;
-  /** The first record, held until a second one shows the input is NDJSON. */
-  #first: { text: string; line: number } | undefined;
-  /** While undecided: the text read so far, in case the input turns out to be one document. */
-  #head = '';
+  /** A list element was not JSON: the document is not JSON, and the elements after it are not judged. */
+  #broken = false;
+  /** List elements that are not JSON objects, by index: the bundle schema reports them. */
+  readonly #nonObjects = new Map<number, unknown>();
+  /** `/objects` for a container's list, `` for a top-level array; set when the list opens. */
+  #listPointer = '';
 
   constructor(options: ValidateStreamOptions) {
     this.#options = options;
     this.#strict = options.strict === true;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.#maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
+    this.#scanner = new DocumentScanner(
+      {
+        element: (text, index, at) => this.#element(text, index, at),
+        elementTooLong: (index, at) => {
+          this.#emit({
+            code: 'json-too-long',
+            severity: 'error',
+            path: this.#listPointer + '/' + String(index),
+            line: at.line,
+            column: at.column,
+            message: `the object at line ${at.line}, column ${at.column} is longer than ${this.#maxLine} characters; it was skipped`,
+          });
+        },
+      },
+      this.#maxLine,
+      (members) => this.#openContainer(members),
+    );
   }
 
   push(text: string): void {
-    if (this.#shape === 'document') {
-      this.#pending += text;
-      return;
+    if (!this.#ndjson) {
+      this.#scanner.push(text);
+      const handover = this.#scanner.ndjson;
+      if (handover === undefined) return;
+      this.#ndjson = true;
+      this.#line = handover.first.line - 1;
+      this.#lineOf(handover.first.text);
+      this.#line = handover.restLine - 1;
+      text = handover.rest;
     }
     const buffer = this.#pending + text;
     let start = 0;
     for (;;) {
       const nl = buffer.indexOf('\n', start);
       if (nl < 0) break;
-      if (this.#skipping) {
-        this.#skipping = false;
-      } else if (!this.#lineOf(buffer.slice(start, nl))) {
-        // Not NDJSON: everything read so far and the rest form one document.
-        this.#shape = 'document';
-        this.#pending = this.#head + buffer.slice(start);
-        this.#head = '';
-        return;
-      }
+      if (this.#skipping) this.#skipping = false;
+      else this.#lineOf(buffer.slice(start, nl));
       start = nl + 1;
     }
     const rest = buffer.slice(start);
-    if (this.#shape === 'ndjson' && rest.length > this.#maxLine && !this.#skipping) {
+    if (rest.length > this.#maxLine && !this.#skipping) {
       this.#line++;
       this.#tooLong();
       this.#skipping = true;
@@ -106,21 +139,152 @@ class NdjsonValidator {
   }
 
   end(): StreamSummary {
-    if (this.#shape === 'document') return this.#document(this.#pending);
-    const rest = this.#pending;
-    this.#pending = '';
-    if (!this.#skipping && rest !== '' && !this.#lineOf(rest)) return this.#document(this.#head + rest);
-    if (this.#shape === 'unknown') {
-      // Zero or one record: one JSON document, as parse() reads it.
-      return this.#document(this.#head);
+    if (this.#ndjson) {
+      const rest = this.#pending;
+      this.#pending = '';
+      if (!this.#skipping && rest !== '') this.#lineOf(rest);
+      this.#finishChecks();
+      return { shape: 'ndjson', valid: this.#valid };
     }
+    const shape = this.#scanner.end();
+    const failure = this.#scanner.failure;
+    if (shape === undefined || failure !== undefined) {
+      const f = failure ?? { kind: 'syntax', message: 'not valid JSON', line: 1, column: 1 };
+      this.#emit({
+        code: f.kind === 'syntax' ? 'json-syntax' : 'json-too-long',
+        severity: 'error',
+        path: '',
+        line: f.line,
+        column: f.column,
+        message: f.kind === 'syntax' ? `not valid JSON: ${f.message} at line ${f.line}, column ${f.column}` : `${f.message}; it was not read`,
+      });
+      return { shape: 'document', valid: 0 };
+    }
+    if (this.#broken) return { shape: 'document', valid: 0 };
+    return this.#documentEnd(shape);
+  }
+
+  #documentEnd(shape: DocumentShape): StreamSummary {
+    switch (shape.kind) {
+      case 'empty':
+        return this.#document('');
+      case 'object':
+        // One object (not a container): read whole, as parse() reads it; its size is bounded by the scanner.
+        return this.#document(shape.value.text);
+      case 'array':
+        this.#finishChecks();
+        return { shape: 'document', valid: this.#valid };
+      case 'container':
+        if (!this.#containerEnd(shape)) return { shape: 'document', valid: 0 };
+        this.#finishChecks();
+        return { shape: 'document', valid: this.#valid };
+      case 'ndjson':
+        return { shape: 'ndjson', valid: this.#valid };
+    }
+  }
+
+  /** Decides, at a top-level object's `objects` list, whether it is a bundle or envelope whose list is streamed. */
+  #openContainer(membersBeforeList: string): boolean {
+    const parsed = parseJsonText(membersBeforeList);
+    if (!parsed.ok) return false;
+    const members = parsed.value as Record<string, unknown>;
+    const type = members['type'];
+    if (type !== undefined && type !== 'bundle') return false;
+    this.#checks = new InputChecks(members['spec_version']);
+    this.#listPointer = '/objects';
+    return true;
+  }
+
+  /** The container's own properties, once its list is read: what parse() checks of a bundle or envelope. */
+  #containerEnd(shape: Extract<DocumentShape, { kind: 'container' }>): boolean {
+    const parsed = parseJsonText(shape.members.text);
+    if (!parsed.ok) {
+      this.#emit(this.#membersSyntaxError(shape, parsed.diagnostic));
+      return false;
+    }
+    const container = parsed.value as Record<string, unknown>;
+    const type = container['type'];
+    const out: ParseDiagnostic[] = [];
+    if (type !== undefined && type !== 'bundle') {
+      out.push({
+        code: 'document-shape',
+        severity: 'error',
+        path: '/type',
+        message: `type '${String(type)}' follows an "objects" list that was read as the objects of a bundle: only a bundle (§8) or a TAXII envelope carries a list of objects`,
+      });
+    }
+    const objects: unknown[] = new Array<unknown>(shape.count).fill(OBJECT_PLACEHOLDER);
+    for (const [i, v] of this.#nonObjects) objects[i] = v;
+    container['objects'] = objects;
+    if (type === undefined) out.push(envelopeWarning(''));
+    for (const key of Object.keys(container)) {
+      if (key === 'objects') continue;
+      if (UNSAFE_KEYS.has(key)) {
+        out.push({
+          code: 'json-unsafe-key',
+          severity: 'error',
+          path: joinPointer('', key),
+          message: `property name '${key}' is refused: it could alter object prototypes when copied`,
+        });
+      } else {
+        checkJsonValue(container[key], joinPointer('', key), out, { maxDepth: this.#maxDepth, startDepth: 2 });
+      }
+    }
+    if (type !== undefined) validateBundleEnvelopeInto(container, '', out, this.#strict);
+    for (const d of out) this.#emit(d);
+    return true;
+  }
+
+  /** A syntax error in the container's own properties, placed in the document (they were read around the list). */
+  #membersSyntaxError(shape: Extract<DocumentShape, { kind: 'container' }>, d: ParseDiagnostic | undefined): ParseDiagnostic {
+    const text = shape.members.text;
+    const m = d === undefined ? undefined : /at line (\d+), column (\d+)/.exec(d.message);
+    let at: TextPosition = shape.members;
+    if (m !== null && m !== undefined) {
+      // Back from (line, column) in the members' text to an offset, then to the document.
+      const rel = { line: Number(m[1]), column: Number(m[2]) };
+      let offset = 0;
+      for (let l = 1; l < rel.line; l++) offset = text.indexOf('\n', offset) + 1;
+      offset += rel.column - 1;
+      if (offset < shape.listOffset) at = place(shape.members, lineColumn(text, offset));
+      else at = place(shape.tailAt, lineColumn(text.slice(shape.listOffset + 2), offset - shape.listOffset - 2));
+    }
+    const problem = d === undefined ? 'not valid JSON' : d.message.replace(/^not valid JSON: /, '').replace(/ at line \d+, column \d+$/, '');
+    return { code: 'json-syntax', severity: 'error', path: '', line: at.line, column: at.column, message: `not valid JSON: ${problem} at line ${at.line}, column ${at.column}` };
+  }
+
+  /** One element of the container's list or of a top-level array. */
+  #element(text: string, index: number, at: TextPosition): void {
+    if (this.#broken) return;
+    const pointer = this.#listPointer + '/' + String(index);
+    const parsed = parseJsonText(text, pointer);
+    if (!parsed.ok) {
+      this.#broken = true;
+      const d = parsed.diagnostic;
+      if (d !== undefined) {
+        const p = place(at, { line: d.line ?? 1, column: d.column ?? 1 });
+        const problem = d.message.replace(/^not valid JSON: /, '').replace(/ at line \d+, column \d+$/, '');
+        this.#emit({ ...d, path: '', line: p.line, column: p.column, message: `not valid JSON: ${problem} at line ${p.line}, column ${p.column}` });
+      }
+      return;
+    }
+    const value = parsed.value;
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (this.#listPointer === '/objects' && !isObject) {
+      // Reported by the bundle schema with the container; only its type matters there.
+      this.#nonObjects.set(index, Array.isArray(value) ? [] : typeof value === 'string' ? '' : value);
+      return;
+    }
+    this.#judge(value, text, pointer, this.#listPointer === '/objects' ? 3 : 2, at.line);
+  }
+
+  #finishChecks(): void {
     const across: ParseDiagnostic[] = [];
     this.#checks.finish(across);
     for (const d of across) {
       if (d.severity === 'error' && d.code !== 'stix-2.0-content') this.#valid--;
       this.#emit(d);
     }
-    return { shape: 'ndjson', valid: this.#valid };
   }
 
   /** Reports the current line as longer than the limit; it is skipped. */
@@ -138,40 +302,12 @@ class NdjsonValidator {
     this.#options.onDiagnostic(d);
   }
 
-  /** Takes one complete line (without its newline); false when it shows the input is not NDJSON. */
-  #lineOf(raw: string): boolean {
+  /** Takes one complete NDJSON line (without its newline). */
+  #lineOf(raw: string): void {
     this.#line++;
     const text = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
-    if (this.#shape === 'ndjson') {
-      if (text.length > this.#maxLine) this.#tooLong();
-      else if (text.trim() !== '') this.#record(text, this.#line);
-      return true;
-    }
-    // Undecided: the first record must be a whole JSON object that is not a container, and a second must follow.
-    if (this.#first === undefined) {
-      const body = this.#line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-      if (body.trim() === '') {
-        this.#head += raw + '\n';
-        return true;
-      }
-      if (!body.trimStart().startsWith('{')) return false;
-      const parsed = parseJsonText(body);
-      if (!parsed.ok || isEnvelope(parsed.value) || (parsed.value as Record<string, unknown>)['type'] === 'bundle') return false;
-      this.#head += raw + '\n';
-      this.#first = { text: body, line: this.#line };
-      return true;
-    }
-    if (text.trim() === '') {
-      this.#head += raw + '\n';
-      return true;
-    }
-    this.#shape = 'ndjson';
-    this.#head = '';
-    const first = this.#first;
-    this.#first = undefined;
-    this.#record(first.text, first.line);
-    this.#record(text, this.#line);
-    return true;
+    if (text.length > this.#maxLine) this.#tooLong();
+    else if (text.trim() !== '') this.#record(text, this.#line);
   }
 
   #record(text: string, line: number): void {
@@ -181,16 +317,21 @@ class NdjsonValidator {
       if (parsed.diagnostic !== undefined) this.#emit(parsed.diagnostic);
       return;
     }
+    this.#judge(parsed.value, text, pointer, 1, line);
+  }
+
+  /** Validates one parsed object (NDJSON record or list element) read from `text`, counting it when clean. */
+  #judge(value: unknown, text: string, pointer: string, depth: number, line: number): void {
     const found: ParseDiagnostic[] = [];
-    const safety = { maxDepth: this.#maxDepth, startDepth: 1 };
+    const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
-    if (checkJsonValue(parsed.value, pointer, found, safety)) {
+    if (checkJsonValue(value, pointer, found, safety)) {
       const stix20 = this.#checks.stix20Objects;
       this.#checks.recordText(text);
-      validateObjectInto(parsed.value, pointer, found, { strict: this.#strict }, this.#checks);
+      validateObjectInto(value, pointer, found, { strict: this.#strict }, this.#checks);
       if (this.#checks.stix20Objects > stix20) clean = false;
     } else {
-      checkJsonValue(parsed.value, pointer, found, { ...safety, removeUnsafeKeys: true });
+      checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
     }
     for (const d of found) {
       if (d.severity === 'error') clean = false;
@@ -204,4 +345,9 @@ class NdjsonValidator {
     for (const d of result.diagnostics) this.#emit(d);
     return { shape: 'document', valid: result.objects.length };
   }
+}
+
+/** A position inside a piece of text that starts at `start`, as a position in the document. */
+function place(start: TextPosition, rel: TextPosition): TextPosition {
+  return rel.line === 1 ? { line: start.line, column: start.column + rel.column - 1 } : { line: start.line + rel.line - 1, column: rel.column };
 }

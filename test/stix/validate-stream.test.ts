@@ -69,4 +69,102 @@ describe('validateStream', () => {
       expect(r.valid).toBe(2);
     }
   });
+
+  describe('documents read element by element', () => {
+    const BUNDLE_ID = 'bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2';
+    // Strings holding brackets, commas, quotes and escapes, which the scanner must not take for structure.
+    const tricky = identity(7, { description: 'a "quoted" [list], {brace}, back\\slash \\" end', x_rank: 1.5e3 });
+    const dup = { ...identity(8), name: 'other content, same id and modified' };
+    const objects = [identity(1), tricky, identity(8), 42, dup, identity(9, { modified: '2020-01-01T00:00:00.000Z' })];
+    /**
+     * Sorted, so findings that come in another order (the bundle's own ones come last here) compare equal; without the
+     * line of the element that the stream adds to each object's findings (parse() has none to give).
+     */
+    const sorted = (ds: ParseDiagnostic[]): ParseDiagnostic[] =>
+      ds
+        .map((d) => (d.code.startsWith('json-') ? d : { code: d.code, severity: d.severity, path: d.path, message: d.message }))
+        .sort((a, b) => (a.path + a.code < b.path + b.code ? -1 : 1));
+
+    const inputs: Array<[string, string]> = [
+      ['a pretty bundle', JSON.stringify({ type: 'bundle', id: BUNDLE_ID, objects }, null, 2)],
+      ['a one-line bundle', JSON.stringify({ type: 'bundle', id: BUNDLE_ID, objects })],
+      // json.dumps(sort_keys=True) puts "objects" before "spec_version" and "type".
+      ['a bundle with sorted keys', JSON.stringify({ id: BUNDLE_ID, objects, spec_version: '2.1', type: 'bundle' })],
+      ['a TAXII envelope', JSON.stringify({ more: false, objects })],
+      ['a JSON array', JSON.stringify(objects, null, 1)],
+      ['a bundle with a BOM and an empty list', '\ufeff' + JSON.stringify({ type: 'bundle', id: BUNDLE_ID, objects: [] })],
+    ];
+
+    it.each(inputs)('finds in %s cut at any byte what parse() finds', async (_name, text) => {
+      const whole = parse(text);
+      expect(whole.diagnostics.length).toBeGreaterThan(0);
+      for (const size of [1, 13, 1 << 20]) {
+        const r = await run(bytes(text, size));
+        expect(r.shape).toBe('document');
+        expect(sorted(r.ds)).toEqual(sorted(whole.diagnostics));
+        expect(r.valid).toBe(whole.objects.length);
+      }
+    });
+
+    it('judges the objects of a bundle: duplicate versions, non-objects, bundle properties', async () => {
+      const r = await run([inputs[2]?.[1] ?? '']);
+      const codes = r.ds.map((d) => `${d.path} ${d.code}`).sort();
+      // Worked out from the input: element 3 is 42 (the bundle schema wants objects), element 4 shares id and modified
+      // with element 2 but not its content (§3.6), element 5 is modified before created (§3.2), tricky's x_rank is
+      // custom (§11.1), and a 2.1 bundle has no spec_version (§8).
+      expect(codes).toEqual([
+        '/objects/1/x_rank custom-property',
+        '/objects/3 schema-type',
+        '/objects/4/modified duplicate-version',
+        '/objects/5/modified timestamp-order',
+        '/spec_version bundle-spec-version',
+      ]);
+      // Objects 0 and 1 are clean (1 has only a warning); 2 is clean; 4 and 5 have errors; 42 is not an object.
+      expect(r.valid).toBe(3);
+    });
+
+    it('places syntax errors in the document, inside an element or between elements', async () => {
+      const good = JSON.stringify(identity(1));
+      const cases: Array<[string, number, number]> = [
+        // An element that is not JSON: the error is at its bad token, on its own line.
+        [`{"type": "bundle", "id": "${BUNDLE_ID}", "objects": [\n  ${good},\n  {"type": oops}\n]}`, 3, 12],
+        // A trailing comma before the list's end.
+        [`[\n${good},\n]`, 3, 1],
+        // Two commas.
+        [`[${good},,${good}]`, 1, good.length + 3],
+        // Text after the document.
+        [`[${good}] x`, 1, good.length + 4],
+        // The input ends inside the list.
+        [`{"type": "bundle", "id": "${BUNDLE_ID}", "objects": [${good}`, 1, `{"type": "bundle", "id": "${BUNDLE_ID}", "objects": [`.length + good.length + 1],
+      ];
+      for (const [text, line, column] of cases) {
+        for (const size of [3, 1 << 20]) {
+          const r = await run(bytes(text, size));
+          const syntax = r.ds.filter((d) => d.code === 'json-syntax');
+          expect([text, syntax.map((d) => [d.line, d.column])]).toEqual([text, [[line, column]]]);
+          expect(r.valid).toBe(0);
+        }
+      }
+    });
+
+    it('skips an element longer than the limit and goes on', async () => {
+      const long = identity(2, { description: 'x'.repeat(500) });
+      const text = JSON.stringify({ type: 'bundle', id: BUNDLE_ID, objects: [identity(1), long, identity(3)] }, null, 1);
+      const r = await run(bytes(text, 64), 400);
+      // Lines: {, type, id, "objects": [, then identity(1) on lines 5-12 (six properties), the long one from line 13.
+      expect(r.ds.map((d) => [d.code, d.path, d.line])).toEqual([['json-too-long', '/objects/1', 13]]);
+      expect(r.valid).toBe(2);
+    });
+
+    it('reports an object type that follows a list read as a bundle', async () => {
+      const text = JSON.stringify({ id: 'x-foo--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2', objects: [identity(1)], type: 'x-foo' });
+      const r = await run([text]);
+      expect(r.ds.map((d) => [d.code, d.path])).toContainEqual(['document-shape', '/type']);
+      // With the type first, the object is read whole, as parse() reads it.
+      const first = JSON.stringify({ type: 'x-foo', id: 'x-foo--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2', objects: [identity(1)] });
+      const whole = parse(first);
+      expect((await run([first])).ds).toEqual(whole.diagnostics);
+    });
+  });
 });
+
