@@ -7,8 +7,10 @@
  * Target (issue 13): the command takes at most 3x the JSON.parse of the same lines, start-up included, and its memory
  * is bounded by the largest object, not by the file. Two baselines are printed: JSON.parse of every line in this
  * process (no start-up, no reading), and a `node` process that reads the file line by line and parses each line
- * (start-up and reading included, as for the command). Peak RSS is printed for the command on the file and on a file
- * ten times larger: bounded memory means the two peaks stay close.
+ * (start-up and reading included, as for the command). The start-up alone (the command on a one-object file) is
+ * timed too. Peak RSS is printed for the command on the NDJSON file, on a bundle of the same objects, and on both ten
+ * times larger: bounded memory means the peaks stay close (what grows is one version key per object, for
+ * duplicate-version).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -30,12 +32,27 @@ const file = join(dir, 'big.ndjson');
 writeFileSync(file, lines.join('\n') + '\n');
 const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
 
-// The larger file repeats the same lines: the command's memory must not grow with it.
+// The same objects as one pretty-printed bundle (one object a line, as the python stix2 library writes bundles).
+const BUNDLE_HEAD = '{\n  "type": "bundle",\n  "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",\n  "objects": [\n';
+const bundleFile = join(dir, 'big.bundle.json');
+writeFileSync(bundleFile, BUNDLE_HEAD + lines.map((l) => '    ' + l).join(',\n') + '\n  ]\n}\n');
+const oneFile = join(dir, 'one.ndjson');
+writeFileSync(oneFile, (lines[0] as string) + '\n');
+
+/** Writes `lines` ten times over (as NDJSON or as one bundle): the command's memory must not grow with it. */
+async function writeTenTimes(path: string, bundle: boolean): Promise<void> {
+  const out = createWriteStream(path);
+  if (bundle) out.write(BUNDLE_HEAD);
+  for (let r = 0; r < 10; r++) {
+    const body = bundle ? (r === 0 ? '' : ',\n') + lines.map((l) => '    ' + l).join(',\n') : lines.join('\n') + '\n';
+    if (!out.write(body)) await once(out, 'drain');
+  }
+  if (bundle) out.write('\n  ]\n}\n');
+  out.end();
+  await once(out, 'finish');
+}
 const bigger = join(dir, 'bigger.ndjson');
-const out = createWriteStream(bigger);
-for (let r = 0; r < 10; r++) if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
-out.end();
-await once(out, 'finish');
+const biggerBundle = join(dir, 'bigger.bundle.json');
 
 // Prints the child's peak RSS (KiB) and CPU time (µs, user + system) on stderr as it exits.
 const rss =
@@ -61,8 +78,13 @@ const baseline: number[] = [];
 const command: number[] = [];
 const baselineCpu: number[] = [];
 const commandCpu: number[] = [];
+const startup: number[] = [];
+const startupCpu: number[] = [];
 let last = timed([cli, 'validate', '--summary', file]);
 for (let r = 0; r < rounds; r++) {
+  const one = timed([cli, 'validate', '--summary', oneFile]);
+  startup.push(one.ms);
+  startupCpu.push(one.cpuMs);
   const t0 = process.hrtime.bigint();
   for (const l of lines) JSON.parse(l);
   inProcess.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -73,7 +95,12 @@ for (let r = 0; r < rounds; r++) {
   command.push(last.ms);
   commandCpu.push(last.cpuMs);
 }
+const bundleRun = timed([cli, 'validate', '--summary', bundleFile]);
+await writeTenTimes(bigger, false);
 const big = timed([cli, 'validate', '--summary', bigger]);
+rmSync(bigger);
+await writeTenTimes(biggerBundle, true);
+const bigBundle = timed([cli, 'validate', '--summary', biggerBundle]);
 rmSync(dir, { recursive: true, force: true });
 
 const parseMs = median(inProcess);
@@ -84,11 +111,15 @@ console.log(`bench/validate-command: ${count.toLocaleString('en-US')} objects fr
 console.log(`  JSON.parse of every line, in process         ${parseMs.toFixed(0).padStart(6)} ms`);
 console.log(`  node: read the file and JSON.parse each line ${baseMs.toFixed(0).padStart(6)} ms (start-up included)`);
 console.log(`  distill-intel validate --summary big.ndjson  ${cmdMs.toFixed(0).padStart(6)} ms (start-up included), exit ${last.status}`);
-console.log(`  ratio command / in-process JSON.parse        ${(cmdMs / parseMs).toFixed(2)}x`);
-console.log(`  ratio command / reading node process         ${(cmdMs / baseMs).toFixed(2)}x (target <= 3x)`);
+console.log(`  start-up: the command on a one-object file   ${median(startup).toFixed(0).padStart(6)} ms (${median(startupCpu).toFixed(0)} ms CPU)`);
+console.log(`  ratio command / in-process JSON.parse        ${(cmdMs / parseMs).toFixed(2)}x (start-up included)`);
+console.log(`  ratio command / reading node process         ${(cmdMs / baseMs).toFixed(2)}x (start-up included in both; target <= 3x)`);
 // CPU time is what a loaded machine does not distort: other processes delay both runs, but neither is charged for it.
 const cpuCmd = median(commandCpu);
 const cpuBase = median(baselineCpu);
 console.log(`  CPU time: command ${cpuCmd.toFixed(0)} ms, reading node process ${cpuBase.toFixed(0)} ms, ratio ${(cpuCmd / cpuBase).toFixed(2)}x; command / in-process JSON.parse ${(cpuCmd / parseMs).toFixed(2)}x`);
-console.log(`  peak RSS: ${(last.rssKiB / 1024).toFixed(0)} MiB on ${(bytes / 1e6).toFixed(0)} MB, ${(big.rssKiB / 1024).toFixed(0)} MiB on ${((10 * bytes) / 1e6).toFixed(0)} MB (${(big.ms / 1000).toFixed(1)} s)`);
+const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
+const mb = (n: number): string => `${(n / 1e6).toFixed(0)} MB`;
+console.log(`  peak RSS, NDJSON: ${mib(last.rssKiB)} on ${mb(bytes)}, ${mib(big.rssKiB)} on ${mb(10 * bytes)} (exit ${big.status})`);
+console.log(`  peak RSS, bundle: ${mib(bundleRun.rssKiB)} on ${mb(bytes)}, ${mib(bigBundle.rssKiB)} on ${mb(10 * bytes)} (exit ${bundleRun.status}, ${bigBundle.status}; ${(bundleRun.ms / 1000).toFixed(1)} s on ${mb(bytes)})`);
 console.log(`  command summary: ${summary}`);

@@ -17,8 +17,8 @@ export const VALIDATE_HELP = `Usage: distill-intel validate [options] <files...|
 
 Validates STIX 2.1 content: single objects, bundles, TAXII envelopes, JSON arrays of objects, or NDJSON (one object
 a line), read from files or from standard input ("-", the default when no file is named) - the inputs "push" takes,
-so a pipeline can validate before it sends. NDJSON is validated line by line as it is read (memory holds one line);
-other inputs are read whole. STIX 2.0 content is reported once per input (stix-2.0-content), not judged by 2.1 rules:
+so a pipeline can validate before it sends. Input is validated as it is read, one object at a time (NDJSON line by
+line, bundles, envelopes and arrays element by element), so memory is bounded by the largest object. STIX 2.0 content is reported once per input (stix-2.0-content), not judged by 2.1 rules:
 convert it with "distill-intel upgrade".
 
 Options:
@@ -92,11 +92,18 @@ export async function validateInput(source: TextChunks, filter: FindingFilter, r
   const promotedFailed = new Set<string>();
   const summary = await validateStream(source, {
     onDiagnostic: (d) => {
-      const object = objectOf(d.path);
-      if (object !== undefined && d.severity === 'error') lenientFailed.add(object);
+      if (d.severity === 'error') {
+        const object = objectOf(d.path);
+        if (object !== undefined) lenientFailed.add(object);
+        report(d);
+        return;
+      }
       const kept = filterFinding(d, filter);
       if (kept === undefined) return;
-      if (object !== undefined && kept.severity === 'error' && d.severity !== 'error') promotedFailed.add(object);
+      if (kept.severity === 'error') {
+        const object = objectOf(d.path);
+        if (object !== undefined) promotedFailed.add(object);
+      }
       report(kept);
     },
   });
@@ -176,17 +183,18 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
         kept.push(d);
         return;
       }
-      const line = `${name}: ${location(d)}: ${d.severity} ${d.code}: ${d.message}`;
+      // The line is only built when it is printed or kept as the code's example: most findings of a large input are
+      // only counted.
       let t = tallies.get(d.code);
       if (t === undefined) {
-        t = { severity: d.severity, count: 0, printed: 0, example: line };
+        t = { severity: d.severity, count: 0, printed: 0, example: `${name}: ${location(d)}: ${d.severity} ${d.code}: ${d.message}` };
         tallies.set(d.code, t);
       }
       t.count++;
       if (d.severity === 'error') t.severity = 'error';
       if (!summaryOnly && t.printed < maxPerCode) {
         t.printed++;
-        io.stdout.write(line + '\n');
+        io.stdout.write(t.printed === 1 ? t.example + '\n' : `${name}: ${location(d)}: ${d.severity} ${d.code}: ${d.message}\n`);
       }
     };
     let valid: number;

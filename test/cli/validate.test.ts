@@ -212,6 +212,18 @@ describe('distill-intel validate: checks across one input', () => {
     expect(r.stdout).toMatch(/1 valid object: 1 error/);
   });
 
+  it('reads a bundle object by object and reports duplicate-version with the line of the second object', async () => {
+    const other = { ...relationship, description: 'second reading' };
+    // One object a line inside the bundle, keys sorted as python's json.dumps(sort_keys=True) writes them.
+    const text = `{"id": "bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2", "objects": [\n${JSON.stringify(relationship)},\n${JSON.stringify(other)}\n], "type": "bundle"}\n`;
+    const file = join(dir, 'dup-bundle.json');
+    writeFileSync(file, text);
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${file}: 3 /objects/1/modified: error duplicate-version: relationship--0a4c1c39-6d7e-4c9c-9f0e-5a9e1e0c6b11 version 2026-01-01T00:00:00.000Z also occurs at /objects/0 `);
+    expect(r.stdout).toMatch(/1 valid object: 1 error/);
+  });
+
   it('says once that a STIX 2.0 bundle is 2.0 content and how to upgrade it, with no 2.1 findings', async () => {
     const bundle20 = {
       type: 'bundle',
