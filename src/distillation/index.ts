@@ -55,13 +55,15 @@ export {
   SHINGLE_WORDS,
   SLOTS,
   fingerprintScheme,
+  FINGERPRINT_VERSION,
+  parseFingerprintScheme,
   fingerprintNormalized,
   fingerprintTemplate,
   lengthBucket,
   normalizeTemplate,
   similarity,
 } from './prompt-fingerprint.js';
-export type { ComparableFingerprint, SimilarityEstimate, TemplateFingerprint } from './prompt-fingerprint.js';
+export type { ComparableFingerprint, FingerprintVersion, SimilarityEstimate, TemplateFingerprint } from './prompt-fingerprint.js';
 
 export {
   ATLAS_IDENTIFIER_SCHEME,

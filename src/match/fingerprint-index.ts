@@ -35,9 +35,12 @@ export interface FingerprintIndexOptions {
   readonly minSimilarity?: number;
 }
 
-const KEYED_SCHEME = /^minhash\d+-w\d+-keyed:([A-Za-z0-9._-]{1,64})\/[A-Za-z0-9._-]+$/;
+const KEYED_SCHEME = /^minhash\d+-w\d+-keyed(?:-v\d+)?:([A-Za-z0-9._-]{1,64})\/[A-Za-z0-9._-]+$/;
 
-/** The key id a fingerprint scheme names (`minhash128-w5-keyed:<keyId>/norm-v1`), if it has that shape. */
+/**
+ * The key id a fingerprint scheme names (`minhash128-w5-keyed:<keyId>/norm-v1`, `minhash128-w5-keyed-v2:<keyId>/…`),
+ * if it has that shape, whether or not this library computes that scheme.
+ */
 export function schemeKeyId(scheme: string): string | undefined {
   return KEYED_SCHEME.exec(scheme)?.[1];
 }
@@ -45,8 +48,8 @@ export function schemeKeyId(scheme: string): string | undefined {
 /** Band and exact-value index over peer fingerprints. */
 export class FingerprintIndex {
   readonly fingerprints: readonly PeerFingerprint[];
-  private readonly exact = new Map<string, number[]>();
-  private readonly bands = new Map<string, number[]>();
+  /** Per scheme: exact value → fingerprints, band → fingerprints. */
+  private readonly byScheme = new Map<string, { readonly exact: Map<string, number[]>; readonly bands: Map<string, number[]> }>();
   private readonly minSimilarity: number;
 
   constructor(fingerprints: readonly PeerFingerprint[], options: FingerprintIndexOptions = {}) {
@@ -58,8 +61,10 @@ export class FingerprintIndex {
       else if (list[list.length - 1] !== i) list.push(i);
     };
     fingerprints.forEach((fp, i) => {
-      push(this.exact, `${fp.scheme}\u0000${fp.value}`, i);
-      for (const b of (fp.lsh_bands ?? []).slice(0, LSH_BANDS * 4)) push(this.bands, `${fp.scheme}\u0000${b}`, i);
+      let maps = this.byScheme.get(fp.scheme);
+      if (maps === undefined) this.byScheme.set(fp.scheme, (maps = { exact: new Map(), bands: new Map() }));
+      push(maps.exact, fp.value, i);
+      for (const b of (fp.lsh_bands ?? []).slice(0, LSH_BANDS * 4)) push(maps.bands, b, i);
     });
   }
 
@@ -73,12 +78,27 @@ export class FingerprintIndex {
     return [...ids];
   }
 
+  /** The distinct schemes of the fingerprints: the lab's prompts are fingerprinted under each to be compared. */
+  schemes(): string[] {
+    return [...new Set(this.fingerprints.map((fp) => fp.scheme))];
+  }
+
   /** Peer fingerprints near the request's fingerprint, at or above the minimum similarity. */
   match(fp: RequestFingerprint): FingerprintHit[] {
-    const candidates = new Set<number>(this.exact.get(`${fp.scheme}\u0000${fp.value}`));
-    for (const b of fp.lsh_bands) for (const i of this.bands.get(`${fp.scheme}\u0000${b}`) ?? []) candidates.add(i);
+    const maps = this.byScheme.get(fp.scheme);
+    if (maps === undefined) return [];
+    const exact = maps.exact.get(fp.value);
+    let candidates: Set<number> | undefined;
+    for (const b of fp.lsh_bands) {
+      const list = maps.bands.get(b);
+      if (list === undefined) continue;
+      candidates ??= new Set();
+      for (const i of list) candidates.add(i);
+    }
+    if (exact === undefined && candidates === undefined) return [];
+    for (const i of exact ?? []) (candidates ??= new Set()).add(i);
     const hits: FingerprintHit[] = [];
-    for (const i of candidates) {
+    for (const i of candidates ?? []) {
       const peer = this.fingerprints[i] as PeerFingerprint;
       // The request's full signature is not used: the peer's is not shared, so only value, bands and SimHash compare.
       const est = similarity({ scheme: fp.scheme, value: fp.value, lsh_bands: fp.lsh_bands, simhash: fp.simhash }, peer);

@@ -10,7 +10,9 @@ import { DistillationInputError } from '../distillation/errors.js';
  */
 export class KeyRing {
   private readonly keys = new Map<string, PseudonymKey>();
-  private readonly caches = new Map<string, Map<string, string>>();
+  /** Per key id: raw value → pseudonym ('' when there is none), one map per kind. */
+  private readonly accounts = new Map<string, Map<string, string>>();
+  private readonly payments = new Map<string, Map<string, string>>();
   /** Entries kept per (key, kind) before a cache is dropped and rebuilt: bounds memory on high-cardinality values. */
   private readonly cacheLimit: number;
 
@@ -23,6 +25,8 @@ export class KeyRing {
         throw new DistillationInputError(`keys[${i}].keyId`, `two different secrets are given for key id ${k.keyId}`);
       }
       this.keys.set(k.keyId, k);
+      this.accounts.set(k.keyId, new Map());
+      this.payments.set(k.keyId, new Map());
     }
     this.cacheLimit = cacheLimit;
   }
@@ -45,24 +49,21 @@ export class KeyRing {
 
   /** The account-id pseudonym under `keyId` (canonical form `trim`, as {@link pseudonymize} defaults). */
   account(keyId: string, raw: string): string | undefined {
-    return this.derive(keyId, 'account', raw, (k) => pseudonymize(raw, k));
+    return this.derive(keyId, this.accounts, raw, pseudonymize);
   }
 
   /** The payment pseudonym under `keyId` ({@link paymentPseudonym}: the function packages share with). */
   payment(keyId: string, raw: string): string | undefined {
-    return this.derive(keyId, 'payment', raw, (k) => paymentPseudonym(raw, k));
+    return this.derive(keyId, this.payments, raw, paymentPseudonym);
   }
 
-  private derive(keyId: string, kind: string, raw: string, make: (key: PseudonymKey) => string): string | undefined {
-    const key = this.keys.get(keyId);
-    if (key === undefined) return undefined;
-    const cacheKey = `${kind}\u0000${keyId}`;
-    let cache = this.caches.get(cacheKey);
-    if (cache === undefined) this.caches.set(cacheKey, (cache = new Map()));
+  private derive(keyId: string, caches: Map<string, Map<string, string>>, raw: string, make: (raw: string, key: PseudonymKey) => string): string | undefined {
+    const cache = caches.get(keyId);
+    if (cache === undefined) return undefined;
     let v = cache.get(raw);
     if (v === undefined) {
       try {
-        v = make(key);
+        v = make(raw, this.keys.get(keyId) as PseudonymKey);
       } catch (e) {
         // An empty or already-pseudonymous raw value has no pseudonym: it simply cannot match.
         if (e instanceof DistillationInputError) v = '';

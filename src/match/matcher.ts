@@ -1,4 +1,5 @@
 import { sampled } from '../detect/prompt-sample.js';
+import { parseFingerprintScheme } from '../distillation/prompt-fingerprint.js';
 import type { SimilarityEstimate } from '../distillation/prompt-fingerprint.js';
 import type { PseudonymKey } from '../distillation/pseudonym.js';
 import type { PreparedObservation } from '../pattern/observations.js';
@@ -8,7 +9,7 @@ import type { FingerprintIndexOptions } from './fingerprint-index.js';
 import type { Intel, IntelItem } from './intel.js';
 import { KeyRing } from './key-ring.js';
 import { PatternIndex } from './pattern-index.js';
-import type { PatternIndexOptions, PatternRejection } from './pattern-index.js';
+import type { PatternIndexOptions, PatternRejection, RequestHits } from './pattern-index.js';
 import { RequestViewer } from './request-view.js';
 
 /**
@@ -87,6 +88,8 @@ interface Kept {
 }
 
 const IP_CAP = 100_000;
+/** Distinct request views whose pattern hits are remembered before the memory is dropped and refilled. */
+const VIEW_CACHE = 200_000;
 
 /** A tally with nothing counted yet, first and last seen at `at`. */
 export function emptyTally(item: IntelItem, at: number): ItemTally {
@@ -102,6 +105,8 @@ export class IntelMatcher {
   private readonly fingerprints: FingerprintIndex;
   private readonly fingerprintItems: IntelItem[] = [];
   private readonly tallies = new Map<IntelItem, ItemTally>();
+  /** Pattern hits by request view ({@link RequestViewer.viewKey}), for requests without prompt fingerprints. */
+  private readonly viewHits = new Map<string, RequestHits>();
   private readonly kept = new Map<string, Kept[]>();
   /** Requests per account so far (for prompt sampling and the account count). */
   private readonly accounts = new Map<string, number>();
@@ -132,8 +137,9 @@ export class IntelMatcher {
     const missing = new Set(intel.missingKeyIds);
     const fpItems = intel.items.filter((i) => i.fingerprint !== undefined);
     const usable = fpItems.filter((i) => {
-      const k = schemeKeyId((i.fingerprint as NonNullable<IntelItem['fingerprint']>).scheme);
-      if (k !== undefined && keys.get(k) !== undefined) return true;
+      const scheme = (i.fingerprint as NonNullable<IntelItem['fingerprint']>).scheme;
+      const k = schemeKeyId(scheme);
+      if (k !== undefined && keys.get(k) !== undefined) return parseFingerprintScheme(scheme) !== undefined;
       if (k !== undefined) missing.add(k);
       return false;
     });
@@ -146,7 +152,7 @@ export class IntelMatcher {
     this.viewer = new RequestViewer({
       keys,
       ...(options.provider === undefined ? {} : { provider: options.provider }),
-      fingerprintKeyIds: this.fingerprints.keyIds(),
+      fingerprintSchemes: this.fingerprints.schemes(),
     });
   }
 
@@ -156,9 +162,25 @@ export class IntelMatcher {
     const n = (this.accounts.get(record.account_id) ?? 0) + 1;
     this.accounts.set(record.account_id, n);
     const fps = this.sampleAll || sampled(n) ? this.viewer.fingerprintsOf(record) : [];
-    const obs = this.viewer.observe(record, 0, fps);
+    let obs: PreparedObservation | undefined;
+    let hits: RequestHits | undefined;
+    if (fps.length === 0) {
+      // Without a prompt fingerprint, what the patterns see depends only on the request's fields, which repeat
+      // request after request: the hits of a view are remembered (bounded), and its observation built only when a
+      // combined pattern needs the request kept.
+      const key = this.viewer.viewKey(record);
+      hits = this.viewHits.get(key);
+      if (hits === undefined) {
+        obs = this.viewer.observe(record, 0, fps);
+        hits = this.patterns.test(obs);
+        if (this.viewHits.size >= VIEW_CACHE) this.viewHits.clear();
+        this.viewHits.set(key, hits);
+      }
+    } else {
+      obs = this.viewer.observe(record, 0, fps);
+      hits = this.patterns.test(obs);
+    }
     let hit = false;
-    const hits = this.patterns.test(obs);
     for (const slot of hits.matched) {
       const item = this.patternItems[slot] as IntelItem;
       if (item.validUntil !== undefined && record.timestamp >= item.validUntil) continue;
@@ -168,6 +190,7 @@ export class IntelMatcher {
     for (const slot of hits.combined) {
       const item = this.patternItems[slot] as IntelItem;
       if (item.validUntil !== undefined && record.timestamp >= item.validUntil) continue;
+      obs ??= this.viewer.observe(record, 0, fps);
       this.keep(slot, record, obs);
     }
     for (const fp of fps) {

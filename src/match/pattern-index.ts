@@ -5,8 +5,8 @@ import { compileComparisonExpression } from '../pattern/compile-comparison.js';
 import type { CandidatePlan, CompiledComparison } from '../pattern/compile-comparison.js';
 import { compilePattern } from '../pattern/match.js';
 import type { CompiledPattern, MatchResult } from '../pattern/match.js';
-import { ObservationSet, readChain, readChainAll, valueKey } from '../pattern/observations.js';
-import type { PreparedObservation, ScoJson } from '../pattern/observations.js';
+import { ObservationSet, readChain, readChainAll } from '../pattern/observations.js';
+import type { PreparedObservation } from '../pattern/observations.js';
 import { parseIpRange } from '../pattern/values.js';
 import type { IpRange } from '../pattern/values.js';
 
@@ -68,20 +68,40 @@ interface Leaf {
   readonly cmp: CompiledComparison;
 }
 
+/**
+ * Leaves filed by the values one property path can take. The candidate plan's keys are `valueKey` strings
+ * (`s…`, `n…`, `T`, `F`); they are split by JSON type here so a request's value is looked up as it is, without
+ * building a key string per request and field.
+ */
 interface ValueChain {
   readonly type: string;
   readonly names: readonly string[];
   readonly fan: boolean;
-  readonly leaves: Map<string, number[]>;
+  readonly strings: Map<string, number[]>;
+  readonly numbers: Map<number, number[]>;
+  readonly booleans: Map<boolean, number[]>;
 }
 
 interface RangeChain {
   readonly type: string;
   readonly names: readonly string[];
   readonly family: 4 | 6;
-  /** Prefix length → network start → leaves. */
+  /** IPv6: prefix length → network start → leaves. */
   readonly byPrefix: Map<number, Map<bigint, number[]>>;
+  /** IPv4, kept apart in plain numbers (a BigInt shift and BigInt-keyed lookup per prefix and request cost most). */
+  readonly byPrefix4: Map<number, Map<number, number[]>>;
   prefixes: number[];
+}
+
+/** A parsed address: IPv4 also as a 32-bit number (signed, as bitwise operators give it). */
+interface ParsedAddress {
+  readonly range: IpRange;
+  readonly v4: number;
+}
+
+/** The IPv4 network start of `address` under a prefix length, as a signed 32-bit number. */
+function network4(address: number, prefix: number): number {
+  return prefix === 0 ? 0 : (address >>> (32 - prefix)) << (32 - prefix);
 }
 
 /** Whether a pattern is decided by one observation: `[...]` leaves joined by OR, without qualifiers. */
@@ -91,9 +111,6 @@ function singleObservation(e: PatternExpression): boolean {
   return e.operator === 'OR' && singleObservation(e.left) && singleObservation(e.right);
 }
 
-function readAll(sco: ScoJson, names: readonly string[], fan: boolean): unknown[] {
-  return fan ? readChainAll(sco, names) : [readChain(sco, names)];
-}
 
 function prefixOf(r: IpRange): number {
   const width = r.family === 4 ? 32 : 128;
@@ -118,11 +135,13 @@ export class PatternIndex {
   private readonly rangeChains = new Map<string, RangeChain>();
   private readonly scans = new Map<string, number[]>();
   private readonly maxSteps: number;
-  private readonly ipCache = new Map<string, IpRange | null>();
+  private readonly ipCache = new Map<string, ParsedAddress | null>();
   // Per-request de-duplication without clearing: a leaf or slot counts once while its stamp equals the generation.
   private leafStamp = new Int32Array(0);
   private slotStamp = new Int32Array(0);
   private generation = 0;
+  /** Candidate leaves of the request being tested (reused). */
+  private readonly candidates: number[] = [];
 
   constructor(sources: Iterable<PatternSource>, options: PatternIndexOptions = {}) {
     const maxScan = options.maxScanLeaves ?? 2000;
@@ -164,9 +183,20 @@ export class PatternIndex {
     }
     this.patterns = patterns;
     this.rejected = rejected;
-    for (const r of this.rangeChains.values()) r.prefixes = [...r.byPrefix.keys()].sort((a, b) => a - b);
+    for (const r of this.rangeChains.values()) r.prefixes = [...(r.family === 4 ? r.byPrefix4 : r.byPrefix).keys()].sort((a, b) => a - b);
     this.leafStamp = new Int32Array(this.leaves.length);
     this.slotStamp = new Int32Array(patterns.length);
+  }
+
+  /** Adds the leaves of `list` not yet offered for this request to the candidates. */
+  private offer(list: readonly number[] | undefined, gen: number): void {
+    if (list === undefined) return;
+    for (const leaf of list) {
+      if (this.leafStamp[leaf] !== gen) {
+        this.leafStamp[leaf] = gen;
+        this.candidates.push(leaf);
+      }
+    }
   }
 
   /** Whether the pattern in `slot` is decided one request at a time. */
@@ -180,13 +210,13 @@ export class PatternIndex {
         const key = `${plan.type}\u0000${plan.names.join('\u0001')}`;
         let chain = this.valueChains.get(key);
         if (chain === undefined) {
-          chain = { type: plan.type, names: plan.names, fan: plan.names.includes('*'), leaves: new Map() };
+          chain = { type: plan.type, names: plan.names, fan: plan.names.includes('*'), strings: new Map(), numbers: new Map(), booleans: new Map() };
           this.valueChains.set(key, chain);
         }
         for (const k of plan.keys) {
-          const list = chain.leaves.get(k);
-          if (list === undefined) chain.leaves.set(k, [leaf]);
-          else if (list[list.length - 1] !== leaf) list.push(leaf);
+          if (k.startsWith('s')) fileLeaf(chain.strings, k.slice(1), leaf);
+          else if (k.startsWith('n')) fileLeaf(chain.numbers, Number(k.slice(1)), leaf);
+          else if (k === 'T' || k === 'F') fileLeaf(chain.booleans, k === 'T', leaf);
         }
         return;
       }
@@ -194,15 +224,19 @@ export class PatternIndex {
         const key = `${plan.type}\u0000${plan.names.join('\u0001')}\u0000${plan.range.family}`;
         let chain = this.rangeChains.get(key);
         if (chain === undefined) {
-          chain = { type: plan.type, names: plan.names, family: plan.range.family, byPrefix: new Map(), prefixes: [] };
+          chain = { type: plan.type, names: plan.names, family: plan.range.family, byPrefix: new Map(), byPrefix4: new Map(), prefixes: [] };
           this.rangeChains.set(key, chain);
         }
         const prefix = prefixOf(plan.range);
-        let starts = chain.byPrefix.get(prefix);
-        if (starts === undefined) chain.byPrefix.set(prefix, (starts = new Map()));
-        const list = starts.get(plan.range.start);
-        if (list === undefined) starts.set(plan.range.start, [leaf]);
-        else list.push(leaf);
+        if (chain.family === 4) {
+          let starts = chain.byPrefix4.get(prefix);
+          if (starts === undefined) chain.byPrefix4.set(prefix, (starts = new Map()));
+          fileLeaf(starts, network4(Number(plan.range.start) | 0, prefix), leaf);
+        } else {
+          let starts = chain.byPrefix.get(prefix);
+          if (starts === undefined) chain.byPrefix.set(prefix, (starts = new Map()));
+          fileLeaf(starts, plan.range.start, leaf);
+        }
         return;
       }
       case 'smallest':
@@ -220,10 +254,11 @@ export class PatternIndex {
     }
   }
 
-  private ipRange(text: string): IpRange | undefined {
+  private address(text: string): ParsedAddress | undefined {
     let r = this.ipCache.get(text);
     if (r === undefined) {
-      r = parseIpRange(text) ?? null;
+      const range = parseIpRange(text);
+      r = range === undefined ? null : { range, v4: range.family === 4 ? Number(range.start) | 0 : 0 };
       if (this.ipCache.size >= 200_000) this.ipCache.clear();
       this.ipCache.set(text, r);
     }
@@ -238,23 +273,16 @@ export class PatternIndex {
       this.slotStamp.fill(0);
     }
     const gen = this.generation;
-    const candidates: number[] = [];
-    const offer = (list: readonly number[] | undefined) => {
-      if (list === undefined) return;
-      for (const leaf of list) {
-        if (this.leafStamp[leaf] !== gen) {
-          this.leafStamp[leaf] = gen;
-          candidates.push(leaf);
-        }
-      }
-    };
+    const candidates = this.candidates;
+    candidates.length = 0;
     for (const chain of this.valueChains.values()) {
       const scos = obs.byType.get(chain.type);
       if (scos === undefined) continue;
       for (const sco of scos) {
-        for (const v of readAll(sco, chain.names, chain.fan)) {
-          const k = valueKey(v);
-          if (k !== undefined) offer(chain.leaves.get(k));
+        if (chain.fan) {
+          for (const v of readChainAll(sco, chain.names)) this.offer(valueLeaves(chain, v), gen);
+        } else {
+          this.offer(valueLeaves(chain, readChain(sco, chain.names)), gen);
         }
       }
     }
@@ -262,18 +290,21 @@ export class PatternIndex {
       const scos = obs.byType.get(chain.type);
       if (scos === undefined) continue;
       for (const sco of scos) {
-        const v = readAll(sco, chain.names, false)[0];
+        const v = readChain(sco, chain.names);
         if (typeof v !== 'string') continue;
-        const r = this.ipRange(v);
-        if (r === undefined || r.family !== chain.family) continue;
-        const width = BigInt(chain.family === 4 ? 32 : 128);
-        for (const p of chain.prefixes) {
-          const host = width - BigInt(p);
-          offer(chain.byPrefix.get(p)?.get((r.start >> host) << host));
+        const a = this.address(v);
+        if (a === undefined || a.range.family !== chain.family) continue;
+        if (chain.family === 4) {
+          for (const p of chain.prefixes) this.offer(chain.byPrefix4.get(p)?.get(network4(a.v4, p)), gen);
+        } else {
+          for (const p of chain.prefixes) {
+            const host = 128n - BigInt(p);
+            this.offer(chain.byPrefix.get(p)?.get((a.range.start >> host) << host), gen);
+          }
         }
       }
     }
-    for (const type of obs.byType.keys()) offer(this.scans.get(type));
+    for (const type of obs.byType.keys()) this.offer(this.scans.get(type), gen);
 
     const matched: number[] = [];
     const combined: number[] = [];
@@ -299,6 +330,26 @@ export class PatternIndex {
       0,
     );
     return compiled.match(set, { maxSteps: this.maxSteps });
+  }
+}
+
+function fileLeaf<K>(map: Map<K, number[]>, key: K, leaf: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [leaf]);
+  else if (list[list.length - 1] !== leaf) list.push(leaf);
+}
+
+/** The leaves a value selects in a chain (what `valueKey` would file it under). */
+function valueLeaves(chain: ValueChain, v: unknown): readonly number[] | undefined {
+  switch (typeof v) {
+    case 'string':
+      return chain.strings.get(v);
+    case 'number':
+      return chain.numbers.get(v);
+    case 'boolean':
+      return chain.booleans.get(v);
+    default:
+      return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
-import { fingerprintNormalized, lengthBucket, normalizeTemplate } from '../distillation/prompt-fingerprint.js';
-import type { TemplateFingerprint } from '../distillation/prompt-fingerprint.js';
+import { fingerprintNormalized, lengthBucket, normalizeTemplate, parseFingerprintScheme } from '../distillation/prompt-fingerprint.js';
+import type { FingerprintVersion, TemplateFingerprint } from '../distillation/prompt-fingerprint.js';
+import type { PseudonymKey } from '../distillation/pseudonym.js';
 import type { PreparedObservation, ScoJson } from '../pattern/observations.js';
 import type { TelemetryRecord } from '../telemetry/record.js';
 import type { KeyRing } from './key-ring.js';
@@ -24,8 +25,12 @@ export interface RequestViewOptions {
   readonly keys: KeyRing;
   /** Key ids to derive account and payment pseudonyms under; default every key held. */
   readonly pseudonymKeyIds?: readonly string[];
-  /** Key ids to fingerprint prompts under; default none (fingerprinting is the costliest step, done only when asked). */
-  readonly fingerprintKeyIds?: readonly string[];
+  /**
+   * Fingerprint schemes to fingerprint prompts under (`minhash128-w5-keyed-v2:<keyId>/norm-v1`: version and key id),
+   * usually those of the peer's fingerprints; default none (fingerprinting is the costliest step, done only when
+   * asked). Schemes naming a key not held, or that this library does not compute, are skipped.
+   */
+  readonly fingerprintSchemes?: readonly string[];
   /** Distinct normalised prompts whose fingerprints are kept for reuse (default 100,000). */
   readonly fingerprintCacheSize?: number;
 }
@@ -64,36 +69,59 @@ export function asnNumber(asn: string | undefined): number | undefined {
 export class RequestViewer {
   private readonly options: RequestViewOptions;
   private readonly pseudonymKeyIds: readonly string[];
-  private readonly fingerprintKeyIds: readonly string[];
-  private readonly fingerprints = new Map<string, Map<string, Omit<TemplateFingerprint, 'length_bucket'>>>();
+  private readonly schemes: ReadonlyArray<{ readonly key: PseudonymKey; readonly version: FingerprintVersion; readonly cache: Map<string, Omit<TemplateFingerprint, 'length_bucket'>> }>;
   private readonly cacheSize: number;
 
   constructor(options: RequestViewOptions) {
     this.options = options;
     this.pseudonymKeyIds = (options.pseudonymKeyIds ?? options.keys.keyIds).filter((k) => options.keys.get(k) !== undefined);
-    this.fingerprintKeyIds = (options.fingerprintKeyIds ?? []).filter((k) => options.keys.get(k) !== undefined);
+    const schemes = [];
+    for (const scheme of new Set(options.fingerprintSchemes ?? [])) {
+      const parsed = parseFingerprintScheme(scheme);
+      const key = parsed === undefined ? undefined : options.keys.get(parsed.keyId);
+      if (parsed !== undefined && key !== undefined) schemes.push({ key, version: parsed.version, cache: new Map() });
+    }
+    this.schemes = schemes;
     this.cacheSize = options.fingerprintCacheSize ?? 100_000;
   }
 
-  /** The prompt's fingerprint under each fingerprint key (empty when there is no prompt or no such key). */
+  /** The prompt's fingerprint under each fingerprint scheme (empty when there is no prompt or no such scheme). */
   fingerprintsOf(record: TelemetryRecord): RequestFingerprint[] {
     const prompt = record.prompt;
-    if (prompt === undefined || prompt === '' || this.fingerprintKeyIds.length === 0) return [];
+    if (prompt === undefined || prompt === '' || this.schemes.length === 0) return [];
     const normalized = normalizeTemplate(prompt);
     const bucket = lengthBucket(prompt.length);
     const out: RequestFingerprint[] = [];
-    for (const keyId of this.fingerprintKeyIds) {
-      let cache = this.fingerprints.get(keyId);
-      if (cache === undefined) this.fingerprints.set(keyId, (cache = new Map()));
+    for (const { key, version, cache } of this.schemes) {
       let fp = cache.get(normalized);
       if (fp === undefined) {
-        fp = fingerprintNormalized(normalized, this.options.keys.get(keyId) as never);
+        fp = fingerprintNormalized(normalized, key, version);
         if (cache.size >= this.cacheSize) cache.clear();
         cache.set(normalized, fp);
       }
       out.push({ ...fp, length_bucket: bucket });
     }
     return out;
+  }
+
+  /**
+   * A string that is the same for two requests exactly when their observations, prompt fingerprints and time aside,
+   * are the same: every field {@link observe} reads, each prefixed with its length so no two field lists run
+   * together. Requests of one account from one address and client share it, so a caller can remember which patterns
+   * such a request satisfied instead of building and testing its observation again.
+   */
+  viewKey(record: TelemetryRecord): string {
+    const f = (v: string | undefined) => (v === undefined ? '-' : `${v.length}:${v}`);
+    return (
+      f(record.client_ip) +
+      f(record.user_agent) +
+      f(record.asn) +
+      f(record.client_host) +
+      f(record.account_id) +
+      f(record.payment_fingerprint) +
+      f(record.signup_channel) +
+      f(record.status)
+    );
   }
 
   /**

@@ -14,6 +14,17 @@ const NOW = new Date('2026-04-30T00:00:00Z');
 const HYDRA = 'indicator--f48f2813-a70d-4ef9-b5aa-8a2ea353b106';
 const COT = 'indicator--fe2edd56-32e0-4dab-a626-eba2c7b1467a';
 const SIGNUP = 'indicator--0cde327f-ff7f-481b-b659-7581df15dcc4';
+/**
+ * The S2 indicator's two bands (3 and 11 of the template's fingerprint). They are keyed values the scenario computes,
+ * so they are read from the fingerprint object in the bundle rather than written here.
+ */
+const [BAND_3, BAND_11] = ((): string[] => {
+  const fps = Object.values(exampleBundles())
+    .flatMap((b) => b.objects ?? [])
+    .filter((o) => o.type === 'prompt-fingerprint') as unknown as Array<{ lsh_bands: string[] }>;
+  if (fps.length !== 1) throw new Error(`expected one prompt-fingerprint in the examples, found ${fps.length}`);
+  return [fps[0]!.lsh_bands[3]!, fps[0]!.lsh_bands[11]!];
+})();
 const PAYMENT = 'hmac-sha256:fmf-2026q2:7b4f2743880fc6261e61adfc1710e9432c4f1d433231246946903369c1568463';
 
 function convertAll(options: Omit<ConverterOptions, 'onIssue' | 'now'>): { text: string; issues: ConvertIssue[]; converter: Converter } {
@@ -79,8 +90,8 @@ describe('distillation example bundles', () => {
       distill_intel: { status: 'expired' },
     });
     expect(docs.slice(2, 4).map((d) => d['distill_intel'])).toEqual([
-      { status: 'active', observable: { type: 'prompt-fingerprint', property: 'lsh_bands', value: 'b03:0e37cb6d' } },
-      { status: 'active', observable: { type: 'prompt-fingerprint', property: 'lsh_bands', value: 'b11:1c648518' } },
+      { status: 'active', observable: { type: 'prompt-fingerprint', property: 'lsh_bands', value: BAND_3 } },
+      { status: 'active', observable: { type: 'prompt-fingerprint', property: 'lsh_bands', value: BAND_11 } },
     ]);
     expect(docs[4]).toMatchObject({
       threat: { indicator: { type: 'ai-service-account', marking: { tlp: 'AMBER+STRICT' }, provider: 'Lab C' } },
@@ -142,14 +153,14 @@ describe('distillation example bundles', () => {
         'type,value,status,tlp,source',
         'ipv4-addr,198.51.100.0/25,expired,AMBER,Lab A',
         'domain-name,relay.example.com,expired,AMBER,Lab A',
-        'prompt-fingerprint,b03:0e37cb6d,active,AMBER,Lab A',
-        'prompt-fingerprint,b11:1c648518,active,AMBER,Lab A',
+        `prompt-fingerprint,${BAND_3},active,AMBER,Lab A`,
+        `prompt-fingerprint,${BAND_11},active,AMBER,Lab A`,
         `ai-service-account,${PAYMENT},active,AMBER+STRICT,Lab C`,
         '',
       ].join('\r\n'),
     );
     expect(convertAll({ to: 'values', lists: ['ip', 'domain-name'] }).text).toBe('');
-    expect(convertAll({ to: 'values', lists: ['prompt-fingerprint.lsh_bands'] }).text).toBe('b03:0e37cb6d\nb11:1c648518\n');
+    expect(convertAll({ to: 'values', lists: ['prompt-fingerprint.lsh_bands'] }).text).toBe(`${BAND_3}\n${BAND_11}\n`);
     expect(convertAll({ to: 'values', lists: ['ai-service-account.payment_fingerprints'] }).text).toBe(`${PAYMENT}\n`);
   });
 });

@@ -1,12 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import {
   DistillationInputError,
   fingerprintScheme,
   fingerprintTemplate,
   LSH_BANDS,
   normalizeTemplate,
+  parseFingerprintScheme,
   similarity,
 } from '../../src/distillation/index.js';
+import { reference } from './siphash-reference.js';
 
 const key = { key: 'trust group secret for fingerprints', keyId: 'fmf-2026q2' };
 
@@ -62,8 +65,10 @@ describe('fingerprintTemplate', () => {
 
   it('has the documented shape and scheme', () => {
     const a = fingerprintTemplate(cotA, key);
-    expect(a.scheme).toBe('minhash128-w5-keyed:fmf-2026q2/norm-v1');
-    expect(fingerprintScheme('k1')).toBe('minhash128-w5-keyed:k1/norm-v1');
+    expect(a.scheme).toBe('minhash128-w5-keyed-v2:fmf-2026q2/norm-v1');
+    expect(fingerprintScheme('k1')).toBe('minhash128-w5-keyed-v2:k1/norm-v1');
+    expect(fingerprintScheme('k1', 1)).toBe('minhash128-w5-keyed:k1/norm-v1');
+    expect(fingerprintTemplate(cotA, key, 1).scheme).toBe('minhash128-w5-keyed:fmf-2026q2/norm-v1');
     expect(a.value).toMatch(/^[0-9a-f]{64}$/);
     expect(a.simhash).toMatch(/^[0-9a-f]{16}$/);
     expect(a.lsh_bands).toHaveLength(16);
@@ -111,5 +116,89 @@ describe('fingerprintTemplate', () => {
 
   it('refuses weak keys', () => {
     expect(() => fingerprintTemplate(cotA, { key: 'short', keyId: 'k' })).toThrow(DistillationInputError);
+  });
+});
+
+/**
+ * The fingerprint definitions written out plainly from the module's documentation, with node:crypto's HMAC and a
+ * BigInt SipHash: peers compute fingerprints with them, so the library's faster code must give identical values.
+ */
+function referenceFingerprint(template: string, k: { key: string; keyId: string }, version: 1 | 2): { value: string; lsh_bands: string[]; simhash: string } {
+  const sub = (purpose: string) => createHmac('sha256', Buffer.from(k.key, 'utf8')).update(`distill-intel/prompt-fingerprint/v${version}/${purpose}`).digest();
+  const seedKey = sub('minhash-seeds');
+  const seeds: number[] = [];
+  for (let block = 0; block < 16; block++) {
+    const bytes = createHmac('sha256', seedKey).update(`seeds-${block}`).digest();
+    for (let j = 0; j < 8; j++) seeds.push(bytes.readUInt32BE(j * 4));
+  }
+  const fmix = (h: number) => {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+  /** 16 bytes: version 1 an HMAC digest's first half, version 2 the SipHash as a big-endian 64-bit word, twice. */
+  const keyed = (purpose: string, msg: Buffer): Buffer => {
+    if (version === 1) return createHmac('sha256', sub(purpose)).update(msg).digest();
+    const v = reference(sub(purpose).subarray(0, 16), msg);
+    const out = Buffer.alloc(16);
+    out.writeBigUInt64BE(v, 0);
+    out.writeBigUInt64BE(v, 8);
+    return out;
+  };
+  const normalized = normalizeTemplate(template);
+  const words = normalized.split(' ').filter((w) => w.length > 0);
+  const shingles = words.length <= 5 ? [words.join(' ')] : [...new Set(words.slice(0, words.length - 4).map((_, i) => words.slice(i, i + 5).join(' ')))];
+  const sig = new Array<number>(128).fill(0xffffffff);
+  const weights = new Array<number>(64).fill(0);
+  for (const sh of shingles) {
+    const d = keyed('shingle', Buffer.from(sh, 'utf8'));
+    const x = d.readUInt32BE(0);
+    const y = d.readUInt32BE(4);
+    for (let i = 0; i < 128; i++) sig[i] = Math.min(sig[i] as number, fmix((x ^ (seeds[i] as number)) + Math.imul(y, i + 1)));
+    for (let bit = 0; bit < 64; bit++) weights[bit] = (weights[bit] as number) + (((d[8 + (bit >> 3)] as number) >> (7 - (bit & 7))) & 1 ? 1 : -1);
+  }
+  const lsh_bands = Array.from({ length: 16 }, (_, b) => {
+    const rows = Buffer.alloc(32);
+    for (let r = 0; r < 8; r++) rows.writeUInt32BE(sig[b * 8 + r] as number, r * 4);
+    return `b${String(b).padStart(2, '0')}:${keyed('band', Buffer.concat([Buffer.from(String(b)), rows])).toString('hex').slice(0, 8)}`;
+  });
+  let bits = '';
+  for (const w of weights) bits += w > 0 ? '1' : '0';
+  const simhash = BigInt(`0b${bits}`).toString(16).padStart(16, '0');
+  return { value: createHmac('sha256', sub('exact')).update(normalized, 'utf8').digest('hex'), lsh_bands, simhash };
+}
+
+describe('fingerprint definitions (minhash128-w5-keyed and -keyed-v2, norm-v1)', () => {
+  const texts = [...unrelated, cotB, cotNear, 'short one', '', 'naïve café — 日本語のプロンプト 😀 with emoji and ünïcödé words to shingle', 'x '.repeat(300)];
+  const k2 = { key: 'a different, much longer group secret '.repeat(4), keyId: 'other' };
+
+  for (const version of [1, 2] as const) {
+    it(`version ${version}: computes exactly the values of the plain definition, so peers on either implementation compare`, () => {
+      for (const k of [key, k2]) {
+        for (const t of texts) {
+          const fp = fingerprintTemplate(t, k, version);
+          expect({ t, value: fp.value, lsh_bands: fp.lsh_bands, simhash: fp.simhash }).toEqual({ t, ...referenceFingerprint(t, k, version) });
+        }
+      }
+    });
+  }
+
+  it('keeps the versions apart: the same template and key give unrelated values, bands and SimHash', () => {
+    const v1 = fingerprintTemplate(cotA, key, 1);
+    const v2 = fingerprintTemplate(cotA, key, 2);
+    expect(v2.value).not.toBe(v1.value);
+    expect(v2.lsh_bands.filter((b) => v1.lsh_bands.includes(b))).toEqual([]);
+    expect(() => similarity(v1, v2)).toThrow(DistillationInputError);
+  });
+
+  it('reads the key id and version back from a scheme, and nothing from schemes it does not compute', () => {
+    expect(parseFingerprintScheme('minhash128-w5-keyed:fmf-2026q2/norm-v1')).toEqual({ keyId: 'fmf-2026q2', version: 1 });
+    expect(parseFingerprintScheme('minhash128-w5-keyed-v2:fmf-2026q2/norm-v1')).toEqual({ keyId: 'fmf-2026q2', version: 2 });
+    for (const s of ['minhash128-w5-keyed-v3:k/norm-v1', 'minhash64-w5-keyed:k/norm-v1', 'minhash128-w5-keyed:k/norm-v2', 'hmac-sha256/norm-v1', 'minhash128-w5-keyed:a:b/norm-v1']) {
+      expect({ s, parsed: parseFingerprintScheme(s) }).toEqual({ s, parsed: undefined });
+    }
   });
 });

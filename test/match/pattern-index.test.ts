@@ -101,6 +101,23 @@ describe('PatternIndex', () => {
     expect(ids(req({ asn: 'AS64511' })).matched).toEqual(['either']);
   });
 
+  it('files address blocks of every prefix length, the upper half of the IPv4 space included', () => {
+    const blocks = new PatternIndex([
+      { id: 'all', pattern: "[ipv4-addr:value ISSUBSET '0.0.0.0/0']" },
+      { id: 'lower', pattern: "[ipv4-addr:value ISSUBSET '0.0.0.0/1']" },
+      { id: 'upper', pattern: "[ipv4-addr:value ISSUBSET '128.0.0.0/1']" },
+      { id: 'last', pattern: "[ipv4-addr:value ISSUBSET '255.255.255.255/32']" },
+      { id: 'v6-all', pattern: "[ipv6-addr:value ISSUBSET '::/0']" },
+    ]);
+    const hit = (ip: string) => blocks.test(viewer.observe(req({ client_ip: ip }))).matched.map((s) => blocks.patterns[s]!.id).sort();
+    expect(hit('255.255.255.255')).toEqual(['all', 'last', 'upper']);
+    expect(hit('255.255.255.254')).toEqual(['all', 'upper']);
+    expect(hit('128.0.0.0')).toEqual(['all', 'upper']);
+    expect(hit('127.255.255.255')).toEqual(['all', 'lower']);
+    expect(hit('0.0.0.0')).toEqual(['all', 'lower']);
+    expect(hit('2001:db8::1')).toEqual(['v6-all']);
+  });
+
   it('reports combined patterns as partial hits and decides them with the full matcher', () => {
     const slot = index.patterns.findIndex((p) => p.id === 'combined');
     expect(index.isSingleObservation(slot)).toBe(false);
