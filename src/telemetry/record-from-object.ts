@@ -1,3 +1,4 @@
+import { draftRecord } from './record.js';
 import type { TelemetryRecord } from './record.js';
 
 /** The fixed field names of the JSON Lines schema, in the order README lists them. */
@@ -29,33 +30,47 @@ export type EpochUnit = 's' | 'ms' | 'ns';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const UNIT_MS: Readonly<Record<EpochUnit, number>> = { s: 1000, ms: 1, ns: 1e-6 };
 
-// Fast path for the common `YYYY-MM-DDTHH:MM:SS[.fff]Z`: logs come in time order, so the hour prefix repeats and
-// its epoch value is kept; only minutes, seconds and milliseconds are read per line.
-let cachedHour = '';
-let cachedHourMs = 0;
+// Fast path for the common `YYYY-MM-DDTHH:MM:SS[.fff]Z`: the fields are read by position and turned into epoch
+// milliseconds by arithmetic (`Date.parse` costs about half a microsecond a call, and every line carries one or two
+// times). Anything unusual (offsets, a day the month does not have, hour 24, a leap second) takes the full parser, so
+// the result is always the one `Date.parse` gives.
 
 function digit(s: string, i: number): number {
   const d = s.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : -1000;
+  return d >= 0 && d <= 9 ? d : -100_000;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 function fastUtc(s: string): number | undefined {
   const n = s.length;
-  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(10) !== 84) return undefined;
-  const hour = s.slice(0, 13);
-  if (hour !== cachedHour) {
-    if (!RFC3339.test(s)) return undefined;
-    const ms = Date.parse(`${hour}:00:00Z`);
-    if (!Number.isFinite(ms)) return undefined;
-    cachedHour = hour;
-    cachedHourMs = ms;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return undefined;
   }
+  const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+  const month = digit(s, 5) * 10 + digit(s, 6);
+  const day = digit(s, 8) * 10 + digit(s, 9);
+  const hour = digit(s, 11) * 10 + digit(s, 12);
   const minutes = digit(s, 14) * 10 + digit(s, 15);
   const seconds = digit(s, 17) * 10 + digit(s, 18);
-  if (minutes < 0 || minutes > 59 || seconds < 0 || seconds > 60) return undefined;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) {
+    return undefined;
+  }
   let millis = 0;
   if (n > 20) {
-    if (s.charCodeAt(19) !== 46 /* . */) return undefined;
+    if (s.charCodeAt(19) !== 46 /* . */ || n === 21) return undefined;
     // Fractions beyond milliseconds are truncated, as Date.parse does.
     for (let i = 20, scale = 100; i < n - 1; i++, scale /= 10) {
       const d = digit(s, i);
@@ -63,7 +78,7 @@ function fastUtc(s: string): number | undefined {
       if (scale >= 1) millis += d * scale;
     }
   }
-  return cachedHourMs + minutes * 60_000 + seconds * 1000 + millis;
+  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minutes) * 60_000 + seconds * 1000 + millis;
 }
 
 /** A time value as epoch milliseconds, or a reason it is not one. */
@@ -123,9 +138,7 @@ export function recordFromObject(o: Readonly<Record<string, unknown>>, timeUnit?
   const output = count(o['output_tokens']);
   if (output === undefined) return fail('output_tokens', o['output_tokens'] === undefined ? 'missing' : 'expected a non-negative integer');
 
-  const record: {
-    -readonly [K in keyof TelemetryRecord]: TelemetryRecord[K];
-  } = { timestamp: ts, account_id: account, client_ip: ip, model, input_tokens: input, output_tokens: output };
+  const record = draftRecord(ts, account, ip, model, input, output);
 
   const org = o['org_id'];
   if (org != null) {

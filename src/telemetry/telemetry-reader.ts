@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { ReadStats } from './bad-lines.js';
@@ -104,9 +103,7 @@ export class TelemetryReader {
   /** The records of `source` in batches of one input chunk each. */
   async *batches(source: TelemetrySource): AsyncGenerator<TelemetryRecord[]> {
     const { name } = source;
-    const decoder = new StringDecoder('utf8');
     let format: 'jsonl' | 'otlp' | undefined = this.format === 'auto' ? undefined : this.format;
-    let carry = '';
     let skipping = false;
     let lineNo = 0;
     // A pretty-printed OTLP document spans many lines: it is gathered whole, then parsed.
@@ -147,35 +144,59 @@ export class TelemetryReader {
       this.accept(parsed, format, name, lineNo, out);
     };
 
+    // Lines are split on the bytes: each chunk is cut after its last newline (never inside a UTF-8 sequence) and only
+    // the whole lines are decoded, in one call; the unfinished tail waits as bytes for the next chunk.
+    // Pieces of an unfinished line are joined once, when its newline arrives (joining on every chunk would copy a
+    // long line over and over).
+    let pieces: Buffer[] = [];
+    let pending = 0;
+    const lines = (text: string, out: TelemetryRecord[]): void => {
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        if (skipping) {
+          skipping = false;
+          lineNo++;
+          stats.lines++;
+          stats.reject(name, lineNo, `line longer than ${this.maxLine} characters`);
+        } else if (nl - start > this.maxLine && document === undefined) {
+          lineNo++;
+          stats.lines++;
+          stats.reject(name, lineNo, `line longer than ${this.maxLine} characters`);
+        } else {
+          handle(text.slice(start, nl), out);
+        }
+        start = nl + 1;
+      }
+    };
+
     try {
       for await (const chunk of decompressed(source.bytes)) {
-        const text = carry + decoder.write(chunk);
-        if (format === undefined) format = text.slice(0, 65536).includes('"resourceSpans"') ? 'otlp' : 'jsonl';
-        const out: TelemetryRecord[] = [];
-        let start = 0;
-        for (;;) {
-          const nl = text.indexOf('\n', start);
-          if (nl < 0) break;
-          if (skipping) {
-            skipping = false;
-            lineNo++;
-            stats.lines++;
-            stats.reject(name, lineNo, `line longer than ${this.maxLine} characters`);
-          } else {
-            handle(text.slice(start, nl), out);
+        if (format === undefined) format = Buffer.concat([...pieces, chunk.subarray(0, 65536)]).subarray(0, 65536).includes('"resourceSpans"') ? 'otlp' : 'jsonl';
+        const last = chunk.lastIndexOf(10);
+        if (last < 0) {
+          pieces.push(chunk);
+          pending += chunk.length;
+          // A UTF-8 character takes at most 3 bytes per UTF-16 unit: beyond 3 × the limit the line is certainly too long.
+          if (pending > 3 * this.maxLine && document === undefined) {
+            skipping = true;
+            pieces = [];
+            pending = 0;
           }
-          start = nl + 1;
+          continue;
         }
-        carry = text.slice(start);
-        if (carry.length > this.maxLine && document === undefined) {
-          skipping = true;
-          carry = '';
-        }
+        const bytes = pieces.length === 0 ? chunk : Buffer.concat([...pieces, chunk]);
+        const cut = bytes.length - (chunk.length - last);
+        pieces = cut + 1 < bytes.length ? [bytes.subarray(cut + 1)] : [];
+        pending = bytes.length - cut - 1;
+        const out: TelemetryRecord[] = [];
+        lines(bytes.toString('utf8', 0, cut + 1), out);
         if (out.length > 0) yield out;
       }
-      const tail = carry + decoder.end();
+      const tail = Buffer.concat(pieces).toString('utf8');
       const out: TelemetryRecord[] = [];
-      if (skipping) {
+      if (skipping || (tail.length > this.maxLine && document === undefined)) {
         lineNo++;
         stats.lines++;
         stats.reject(name, lineNo, `line longer than ${this.maxLine} characters`);

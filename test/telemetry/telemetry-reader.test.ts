@@ -93,6 +93,21 @@ describe('TelemetryReader: JSON Lines', () => {
     expect(reader.stats.bad).toEqual([{ input: 'in.jsonl', line: 2, reason: 'line longer than 1000 characters' }]);
   });
 
+  it('keeps multi-byte characters whole when chunks cut through them, and measures the line limit in characters', async () => {
+    const prompt = 'Résumé 日本語 😀 '.repeat(40);
+    const line = JSON.stringify({ ...GOOD_2, prompt });
+    // Longer than the limit in bytes, within it in characters: accepted.
+    expect(Buffer.byteLength(line)).toBeGreaterThan(line.length + 300);
+    const text = [line, JSON.stringify(GOOD_2), line].join('\n');
+    for (const chunk of [1, 7, 4096]) {
+      const { reader, records } = await readAll(source(text, 'in.jsonl', chunk), { maxLineLength: line.length });
+      expect(records).toEqual([{ ...EXPECTED_2, prompt }, EXPECTED_2, { ...EXPECTED_2, prompt }]);
+      expect(reader.stats.badCount).toBe(0);
+    }
+    const { reader } = await readAll(source(text, 'in.jsonl', 5), { maxLineLength: line.length - 1 });
+    expect(reader.stats.bad.map((b) => b.line)).toEqual([1, 3]);
+  });
+
   it('maps another schema with --map: nested sources and epoch milliseconds', async () => {
     const map = parseFieldMap(
       JSON.stringify({ fields: { timestamp: 'ts', account_id: 'user.id', client_ip: 'http.client_ip', model: 'req.model', input_tokens: 'usage.in', output_tokens: 'usage.out' }, time_unit: 'ms' }),
@@ -208,5 +223,23 @@ describe('parseTime', () => {
     expect(parseTime('2026-03-02T10:61:05Z', undefined)).toBe('expected an RFC 3339 timestamp');
     expect(parseTime('2026-03-02T1x:17:05Z', undefined)).toBe('expected an RFC 3339 timestamp');
     expect(parseTime(1772446625, 's')).toBe(1772446625000);
+  });
+
+  it('reads every day of every month (leap years, century years) to the epoch time Date.UTC gives', async () => {
+    const { parseTime } = await import('../../src/telemetry/index.js');
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    for (const y of [1969, 1999, 2000, 2024, 2026, 2100]) {
+      for (let m = 1; m <= 12; m++) {
+        const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+        for (let d = 1; d <= 31; d++) {
+          const t = `${y}-${pad(m)}-${pad(d)}T23:59:58.007Z`;
+          // Days a month does not have are read as Date.parse reads them (it rolls over into the next month).
+          const expected = d <= last ? Date.UTC(y, m - 1, d, 23, 59, 58, 7) : Date.parse(t);
+          expect([t, parseTime(t, undefined)]).toEqual([t, Number.isNaN(expected) ? 'expected an RFC 3339 timestamp' : expected]);
+        }
+      }
+    }
+    expect(parseTime('2026-01-05T00:00:00.Z', undefined)).toBe('expected an RFC 3339 timestamp');
+    expect(parseTime('2026-01-05T24:00:00Z', undefined)).toBe(Date.UTC(2026, 0, 6));
   });
 });
