@@ -1,20 +1,12 @@
 // The two-lab loop, shared by bench/two-labs.ts and test/match/two-labs.test.ts: lab A detects and shares through a
 // TAXII server, lab B matches A's package against its own traffic and pushes sightings back, the hub's corroboration
-// shows B behind A's objects. Scores B against the simulator's ground truth.
+// shows B behind A's objects. Scores B against the simulator's ground truth. Lab A's package is the one `detect`
+// builds (campaignBundle), so the benchmark matches what users share.
+import { campaignBundle } from '../src/detect/campaign-bundle.js';
 import { CampaignDetector } from '../src/detect/campaign-detector.js';
 import type { DetectedCampaign } from '../src/detect/campaigns.js';
-import {
-  assemblePackage,
-  campaignPackage,
-  fingerprintBandIndicator,
-  organizationIdentity,
-  paymentFingerprintIndicator,
-  paymentPseudonym,
-  promptFingerprint,
-  relate,
-  seededIds,
-} from '../src/distillation/index.js';
-import type { PseudonymKey, ShareableFingerprint } from '../src/distillation/index.js';
+import { organizationIdentity } from '../src/distillation/index.js';
+import type { PseudonymKey } from '../src/distillation/index.js';
 import { corroboration } from '../src/match/corroboration.js';
 import type { CorroborationReport } from '../src/match/corroboration.js';
 import { matchTelemetry } from '../src/match/match-telemetry.js';
@@ -29,57 +21,9 @@ import type { TelemetryRecord } from '../src/telemetry/record.js';
 /** The sharing group's key: both labs hold it (a public test value). */
 export const GROUP_KEY: PseudonymKey = { key: 'two-lab benchmark group key - public, not a secret', keyId: 'bench-group' };
 
+const LAB_A_PROVIDER = 'api.lab-a.example.com';
 const LAB_A = organizationIdentity({ name: 'Lab A' }, { id: 'identity--a1a1a1a1-0000-4000-8000-00000000000a', created: '2026-01-01T00:00:00.000Z' });
 const LAB_B = organizationIdentity({ name: 'Lab B' }, { id: 'identity--b2b2b2b2-0000-4000-8000-00000000000b', created: '2026-01-01T00:00:00.000Z' });
-
-/**
- * Lab A's package for its detected campaigns: per campaign its shared addresses as infrastructure with an indicator,
- * its shared payment instruments as group-keyed pseudonym indicators, its shared templates as prompt fingerprints
- * with LSH-band indicators; every indicator `indicates` the campaign.
- */
-export function sharePackage(campaigns: readonly DetectedCampaign[], created: string, key: PseudonymKey = GROUP_KEY): Array<{ type: string; id: string }> {
-  const ids = seededIds('two-labs/lab-a');
-  const objects: Array<{ type: string; id: string }> = [];
-  for (const c of campaigns) {
-    const pkg = campaignPackage({
-      producer: LAB_A,
-      created,
-      ids,
-      campaign: { name: `Lab A ${c.id}`, first_seen: c.first_seen, distillation: { account_count: c.accounts.length, account_count_qualifier: 'exact' } },
-      infrastructure: c.shared_ips.length === 0 ? [] : [{ name: `${c.id} shared egress`, observables: { ipv4: [...c.shared_ips] }, indicator: { validDays: 60 } }],
-      atlasTechniques: [],
-    });
-    const by = (type: string, name: string) => ({ id: ids(type, `${c.id} ${name}`), created, createdByRef: LAB_A.id });
-    const extra: Array<{ type: string; id: string }> = [];
-    const indicates = (ind: { id: string }) => extra.push(relate(ind, 'indicates', pkg.campaign, by('relationship', `${ind.id} indicates`)));
-    for (const p of c.shared_payments) {
-      const ind = paymentFingerprintIndicator(paymentPseudonym(p, key), {
-        ...by('indicator', `payment ${p}`),
-        name: `${c.id} shared payment instrument`,
-        description: 'Accounts paying with this instrument (group-keyed pseudonym).',
-        valid_from: created,
-      });
-      extra.push(ind);
-      indicates(ind);
-    }
-    for (const [i, t] of c.templates.entries()) {
-      const fp = t as unknown as ShareableFingerprint;
-      extra.push(promptFingerprint(fp));
-      if (fp.lsh_bands !== undefined && fp.lsh_bands.length > 0) {
-        const ind = fingerprintBandIndicator(fp.lsh_bands, {
-          ...by('indicator', `template ${i}`),
-          name: `${c.id} elicitation template ${i + 1}`,
-          description: 'Prompts near this keyed template fingerprint (LSH band equality).',
-          valid_from: created,
-        });
-        extra.push(ind);
-        indicates(ind);
-      }
-    }
-    objects.push(...((assemblePackage([...(pkg.bundle.objects ?? []), ...extra] as never, { producerRef: LAB_A.id }).objects ?? []) as Array<{ type: string; id: string }>));
-  }
-  return objects;
-}
 
 /** Scores of B's match against B's ground truth. */
 export interface LabScore {
@@ -141,7 +85,9 @@ export function prepareTwoLabs(seed: string, requests: number): TwoLabSetup {
   for (const batch of sims.a.batches()) detector.addAll(batch);
   const detected = detector.finish();
   const detectSeconds = (performance.now() - t) / 1000;
-  const shared = sharePackage(detected.campaigns, sims.a.truth.start);
+  // Lab A shares what `distill-intel detect` shares: the library's campaign bundle of the detection result.
+  const bundle = campaignBundle(detected, { producer: LAB_A, provider: LAB_A_PROVIDER, key: GROUP_KEY, created: sims.a.truth.start, idSeed: 'two-labs/lab-a' });
+  const shared = (bundle.objects ?? []) as unknown as Array<{ type: string; id: string }>;
   const recordsB: TelemetryRecord[] = [];
   for (const batch of sims.b.batches()) for (const r of batch) recordsB.push(r);
   return { sims, campaigns: detected.campaigns, shared, recordsB, detectSeconds };
