@@ -1,6 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readStixObjects } from '../convert/stix-stream.js';
+import { registerDistillationExtensions } from '../distillation/definitions.js';
+import type { ParseDiagnostic } from '../stix/safe-json.js';
+import { validateStream } from '../stix/validate-stream.js';
+import type { JudgedObject } from '../stix/validate-stream.js';
 import type { MergedStatus, TaxiiClient, TaxiiCollection } from '../taxii/client/index.js';
 import { TaxiiObjectTooLargeError, TaxiiStatusTimeoutError } from '../taxii/client/index.js';
 import type { StatusDetails } from '../taxii/protocol/resources.js';
@@ -18,7 +21,14 @@ export const PUSH_HELP = `Usage: distill-intel push --url <url> --collection <c>
 
 Sends STIX 2.1 objects to a TAXII 2.1 collection. Reads files or standard input ("-", the default) in the same forms
 as "validate": single objects, bundles, TAXII envelopes, JSON arrays or NDJSON, of any size. Objects are sent in
-envelopes that fit the API root's max_content_length; each envelope's status is polled until complete.
+envelopes that fit the API root's max_content_length, each as the exact text it was read from; each envelope's
+status is polled until complete.
+
+Every object is first judged by the validator "distill-intel validate" runs, with the same rules. An object with an
+error (a MUST of STIX 2.1 broken, a broken pattern, a second version with the same id and modified, STIX 2.0 content)
+is never sent: it is reported as failed with its codes, and the rest is sent, or, with --stop-on-invalid, nothing
+after it is sent (the objects before it are). Warnings do not stop an object. Text that is not JSON is reported as
+unreadable.
 
 Prints a summary and every failure with the server's message:
   pushed: <read> read, <sent> sent in <n> requests: <s> succeeded, <f> failed, <p> pending
@@ -33,6 +43,7 @@ only objects trusted by that store are sent (what a collection with requireSigna
 
 Options:
   --trust <file>           send only objects whose signatures the trust store trusts (see "distill-intel verify")
+  --stop-on-invalid        stop at the first object the validator refuses (or unreadable text): send nothing after it
   --format text|json       output format (default text)
   --batch <n>              objects handed to the client at a time (default 5000; bounds memory)
   --no-wait                do not poll statuses; report what the server answered (often pending)
@@ -40,7 +51,8 @@ Options:
   --progress / --no-progress  force the progress line on or off (default: on when stderr is a terminal)
   -h, --help               show this help
 
-Exit codes: 0 every object succeeded, 1 some object failed, is still pending, or was not readable JSON,
+Exit codes: 0 every object succeeded, 1 some object failed (on the server, or refused by the validator), is still
+pending, or was not readable JSON,
 2 usage error, 3 the server could not be reached or refused the request (authentication, unknown collection...).
 `;
 
@@ -134,6 +146,15 @@ function wouldNotVerify(obj: Record<string, unknown>, trust: TrustStore | undefi
   return undefined;
 }
 
+/** Why the validator refuses an object: its error codes and the first error's message. */
+function invalidReason(o: JudgedObject): string {
+  const errors = o.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length === 0) return 'STIX 2.0 content (stix-2.0-content): convert it with "distill-intel upgrade" first';
+  const codes = [...new Set(errors.map((d) => d.code))].join(', ');
+  const first = errors[0] as ParseDiagnostic;
+  return `invalid (${codes}): ${first.path === o.pointer ? '' : `${first.path}: `}${first.message}`;
+}
+
 function textReport(r: PushReport): string {
   let out = `pushed: ${r.read} read, ${r.sent} sent in ${r.requests} request${r.requests === 1 ? '' : 's'}: ${r.success_count} succeeded, ${r.failure_count} failed, ${r.pending_count} pending\n`;
   for (const f of r.failures) out += `failed ${f.id} ${f.version}: ${f.message ?? '(the server gave no message)'}\n`;
@@ -156,10 +177,14 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
       'wait-timeout': { type: 'string' },
       progress: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
+      'stop-on-invalid': { type: 'boolean', default: false },
     },
   });
   const v = parsed.values;
   const conn = parseConnectionArgs(v, io);
+  const stopOnInvalid = v['stop-on-invalid'] === true;
+  // Objects of the distillation suite are judged by its schemas, as `validate` judges them.
+  registerDistillationExtensions();
   const format = v.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const batchSize = v.batch === undefined ? 5000 : Number(v.batch);
@@ -198,14 +223,10 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
     client = await connectClient(conn, io);
     const { collection } = await resolveCollection(client, conn.collection);
     let bytesDone = 0;
+    let stopped = false;
     for (const name of names) {
+      if (stopped) break;
       const stream = name === '-' ? io.stdin : createReadStream(resolve(io.cwd, name));
-      const counted = (async function* () {
-        for await (const chunk of stream as AsyncIterable<string | Buffer>) {
-          bytesDone += chunk.length;
-          yield chunk;
-        }
-      })();
       let batch: Record<string, unknown>[] = [];
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
@@ -218,21 +239,52 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
           extra: { succeeded: report.success_count, failed: report.failure_count },
         });
       };
-      for await (const record of readStixObjects(counted)) {
-        if (record.kind === 'error') {
-          report.unreadable.push(`${name}#${record.index}: ${record.message}`);
-          continue;
+      // The validator judges synchronously as text arrives; what it judged is sent between chunks.
+      const judged: JudgedObject[] = [];
+      const own = new WeakSet<ParseDiagnostic>();
+      const drain = async (): Promise<void> => {
+        for (const o of judged.splice(0)) {
+          if (stopped) return;
+          report.read++;
+          const obj = o.value as Record<string, unknown>;
+          const isObject = obj !== null && typeof obj === 'object' && !Array.isArray(obj);
+          const refusal = !o.clean ? invalidReason(o) : isObject ? wouldNotVerify(obj, trust) : undefined;
+          if (refusal !== undefined || !isObject) {
+            report.failure_count++;
+            const id = isObject && typeof obj['id'] === 'string' ? obj['id'] : '(no id)';
+            report.failures.push({ id, version: isObject ? versionOf(obj) : '', message: `not sent: ${refusal ?? 'not a JSON object'}` });
+            if (stopOnInvalid && !o.clean) {
+              await flush();
+              stopped = true;
+              return;
+            }
+            continue;
+          }
+          batch.push(obj);
+          if (batch.length >= batchSize) await flush();
         }
-        report.read++;
-        const refusal = wouldNotVerify(record.object, trust);
-        if (refusal !== undefined) {
-          report.failure_count++;
-          report.failures.push({ id: typeof record.object['id'] === 'string' ? record.object['id'] : '(no id)', version: versionOf(record.object), message: `not sent: ${refusal}` });
-          continue;
+      };
+      const counted = (async function* () {
+        for await (const chunk of stream as AsyncIterable<string | Buffer>) {
+          bytesDone += chunk.length;
+          yield chunk;
+          await drain();
+          if (stopped) return;
         }
-        batch.push(record.object);
-        if (batch.length >= batchSize) await flush();
-      }
+      })();
+      await validateStream(counted, {
+        onObject: (o) => {
+          for (const d of o.diagnostics) own.add(d);
+          judged.push(o);
+        },
+        onDiagnostic: (d) => {
+          // Findings about the input rather than one judged object: text that is not JSON, the bundle's own properties.
+          if (own.has(d) || d.severity !== 'error' || stopped) return;
+          report.unreadable.push(`${name}: ${d.line === undefined ? '' : `line ${d.line}: `}${d.path === '' ? '' : `${d.path}: `}${d.code}: ${d.message}`);
+          if (stopOnInvalid) stopped = true;
+        },
+      });
+      await drain();
       await flush();
     }
   } catch (err) {

@@ -3,6 +3,7 @@ import { joinPointer } from './diagnostic.js';
 import { DocumentScanner } from './document-scanner.js';
 import type { DocumentShape, TextPosition } from './document-scanner.js';
 import { InputChecks } from './input-checks.js';
+import { rememberSourceText } from './source-text.js';
 import { parse } from './parse.js';
 import type { ParseDiagnostic } from './safe-json.js';
 import { checkJsonValue, DEFAULT_MAX_DEPTH, lineColumn, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
@@ -21,6 +22,26 @@ export interface ValidateStreamOptions {
   readonly maxLineLength?: number;
   /** Receives every finding as soon as it is known, in input order (findings across objects come last). */
   readonly onDiagnostic: (diagnostic: ParseDiagnostic) => void;
+  /**
+   * Receives each object once it is judged, before its findings reach `onDiagnostic`: the parsed value (its source
+   * text recorded, see `sourceText`), the exact text it was read from, and whether it is clean (no error, not STIX
+   * 2.0). Findings across objects that only the end of the input shows (`language-content-modified-mismatch`) are
+   * not part of this verdict.
+   */
+  readonly onObject?: (object: JudgedObject) => void;
+}
+
+/** One object as {@link ValidateStreamOptions.onObject} receives it. */
+export interface JudgedObject {
+  readonly pointer: string;
+  readonly value: unknown;
+  readonly text: string;
+  /** No error and not STIX 2.0 content. */
+  readonly clean: boolean;
+  /** Its findings (paths within the input), errors and warnings. */
+  readonly diagnostics: readonly ParseDiagnostic[];
+  /** The line it starts on. */
+  readonly line: number;
 }
 
 /** What {@link validateStream} read. */
@@ -168,9 +189,17 @@ class StreamValidator {
     switch (shape.kind) {
       case 'empty':
         return this.#document('');
-      case 'object':
-        // One object (not a container): read whole, as parse() reads it; its size is bounded by the scanner.
-        return this.#document(shape.value.text);
+      case 'object': {
+        // One object (not a container), read whole; its size is bounded by the scanner.
+        const parsed = parseJsonText(shape.value.text);
+        const value = parsed.value as Record<string, unknown>;
+        // A bundle without a list, or an envelope whose objects is not a list: parse() judges what is there.
+        if (!parsed.ok || value['type'] === 'bundle' || (value['type'] === undefined && 'objects' in value)) return this.#document(shape.value.text);
+        // The findings of a lone object need no line: their paths say where they are.
+        this.#judge(value, shape.value.text, '', 1, undefined);
+        this.#finishChecks();
+        return { shape: 'document', valid: this.#valid };
+      }
       case 'array':
         this.#finishChecks();
         return { shape: 'document', valid: this.#valid };
@@ -321,7 +350,7 @@ class StreamValidator {
   }
 
   /** Validates one parsed object (NDJSON record or list element) read from `text`, counting it when clean. */
-  #judge(value: unknown, text: string, pointer: string, depth: number, line: number): void {
+  #judge(value: unknown, text: string, pointer: string, depth: number, line: number | undefined): void {
     const found: ParseDiagnostic[] = [];
     const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
@@ -333,11 +362,17 @@ class StreamValidator {
     } else {
       checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
     }
-    for (const d of found) {
+    for (let i = 0; i < found.length; i++) {
+      const d = found[i] as ParseDiagnostic;
       if (d.severity === 'error') clean = false;
-      this.#emit(d.line === undefined ? { ...d, line } : d);
+      if (d.line === undefined && line !== undefined) found[i] = { ...d, line };
     }
     if (clean) this.#valid++;
+    if (this.#options.onObject !== undefined) {
+      const remembered = value !== null && typeof value === 'object' ? rememberSourceText(value, text) : value;
+      this.#options.onObject({ pointer, value: remembered, text, clean, diagnostics: found, line: line ?? 1 });
+    }
+    for (const d of found) this.#emit(d);
   }
 
   #document(text: string): StreamSummary {

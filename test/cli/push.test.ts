@@ -82,20 +82,45 @@ describe('distill-intel push', () => {
     expect(r.code).toBe(0);
   });
 
-  it('prints each failure with the server message and exits 1', async () => {
+  it('refuses an object the validator finds invalid, with its code, sends the rest and exits 1', async () => {
+    // "not-a-uuid" is no RFC 4122 UUID: §2.7 makes such an id invalid, so the client never sends it.
     const bad = { ...note(900), id: 'note--not-a-uuid' };
     const r = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '-'], JSON.stringify([note(901), bad]), dir);
     expect(r.code).toBe(1);
     const [summary, failure] = r.stdout.trimEnd().split('\n');
-    expect(summary).toBe('pushed: 2 read, 2 sent in 1 request: 1 succeeded, 1 failed, 0 pending');
-    expect(failure).toMatch(/^failed note--not-a-uuid 2026-04-01T00:00:00.000Z: .*id/);
+    expect(summary).toBe('pushed: 2 read, 1 sent in 1 request: 1 succeeded, 1 failed, 0 pending');
+    expect(failure).toMatch(/^failed note--not-a-uuid 2026-04-01T00:00:00.000Z: not sent: invalid \(schema-format\): \/1\/id: id must be a STIX identifier/);
+  });
+
+  it('refuses a broken pattern and a duplicate version before sending, and stops there with --stop-on-invalid', async () => {
+    const indicator = {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: 'indicator--6f0c1d2e-3a4b-4c5d-8e6f-000000000777',
+      created: '2026-04-01T00:00:00.000Z',
+      modified: '2026-04-01T00:00:00.000Z',
+      pattern: "[ipv4-addr:value = '203.0.113.5' = ]",
+      pattern_type: 'stix',
+      valid_from: '2026-04-01T00:00:00Z',
+    };
+    // The second note shares id and modified with the first but not its content (§3.6).
+    const lines = [note(960), indicator, note(961), { ...note(960), content: 'other' }, note(962)].map((o) => JSON.stringify(o)).join('\n');
+    const r = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '-'], lines + '\n', dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('pushed: 5 read, 3 sent in 1 request: 3 succeeded, 2 failed, 0 pending');
+    expect(r.stdout).toMatch(/^failed indicator--6f0c1d2e-3a4b-4c5d-8e6f-000000000777 2026-04-01T00:00:00.000Z: not sent: invalid \(pattern-syntax\)/m);
+    expect(r.stdout).toMatch(/^failed note--6f0c1d2e-3a4b-4c5d-8e6f-000000000960 2026-04-01T00:00:00.000Z: not sent: invalid \(duplicate-version\)/m);
+    // Stopping: the note before the indicator is sent, nothing after it.
+    const stop = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '--stop-on-invalid', '-'], lines + '\n', dir);
+    expect(stop.code).toBe(1);
+    expect(stop.stdout).toContain('pushed: 2 read, 1 sent in 1 request: 1 succeeded, 1 failed, 0 pending');
   });
 
   it('counts input that is not JSON as a problem but still sends the rest', async () => {
     const r = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '-'], `${JSON.stringify(note(950))}\nnot json\n`, dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('1 succeeded, 0 failed');
-    expect(r.stdout).toContain("unreadable -#1: unexpected character 'n'");
+    expect(r.stdout).toMatch(/unreadable -: line 2: \/1: json-syntax: not valid JSON: .* at line 2, column 1/);
   });
 
   it('exits 3 on bad credentials, with a hint, and never prints the password', async () => {
@@ -143,7 +168,7 @@ describe('validate reads what push reads', () => {
     const envelope = JSON.stringify({ more: false, objects: [note(1), { ...note(2), id: 'note--bad' }] });
     const r = await runCli(['validate', '-'], envelope, dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^-: \/objects\/1\/id: error /m);
+    expect(r.stdout).toMatch(/^-: 1 \/objects\/1\/id: error /m);
     expect(r.stdout).toContain('1 input, 1 valid object: 1 error');
     const ndjson = [note(3), note(4)].map((o) => JSON.stringify(o)).join('\n') + '\n';
     expect((await runCli(['validate', '-'], ndjson, dir)).stdout).toContain('2 valid objects: 0 errors');
