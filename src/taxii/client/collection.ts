@@ -214,6 +214,10 @@ export class TaxiiCollection {
    * POST objects (§5.5): splits them into envelopes that fit the API root's `max_content_length` (asked once and
    * cached), posts them in order, and by default polls every status until complete.
    *
+   * An envelope whose pooled keep-alive connection the server closed before answering (the idle race) is sent again
+   * on a new connection even without `retryPost`: the server stores objects by id and `modified`, so an envelope it
+   * had stored after all comes back as exact duplicates reported as successes, never as second copies.
+   *
    * A single object too large for any envelope fails the call before anything is sent (`TaxiiObjectTooLargeError`).
    * If a server still answers 413 (its limit counts differently), that envelope is halved and re-sent; one object
    * refused with 413 ends the call with that `TaxiiHttpError`.

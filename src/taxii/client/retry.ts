@@ -29,7 +29,12 @@ export interface RetryOptions {
    * Also retry POST (add objects) after a response status in `statuses` or a connection lost mid-request. Off by
    * default: a blind re-POST could duplicate a side effect. For TAXII objects it is safe to turn on, because objects are
    * idempotent by (id, version): the server stores an exact duplicate once and reports it as a success (§5.5).
-   * POSTs are always retried when the connection could not be opened at all, since nothing was sent.
+   * POSTs are always retried when the connection could not be opened at all, since nothing was sent, and (at once,
+   * without backoff) when a pooled keep-alive connection that had already carried an exchange was reset or closed
+   * before any of the response arrived: the server closed it as idle while the request was on its way. That re-send
+   * is safe for the envelopes this client posts: the server keeps objects by id and `modified`, so an object it had
+   * stored after all is answered as an exact duplicate (a success), not stored a second time. A connection lost
+   * that way on a fresh connection, or after the response began, is retried only with `retryPost`.
    */
   readonly retryPost?: boolean;
   /** Source of randomness for jitter (default `Math.random`); tests pass a constant. */

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, buildConnector } from 'undici';
 import type { Dispatcher } from 'undici';
 import { parseMediaType } from '../protocol/media-types.js';
 import type { TaxiiErrorResource } from '../protocol/resources.js';
@@ -90,6 +90,34 @@ const MAX_REDIRECTS = 5;
 
 /** Failures where the request certainly never reached the server, so even a POST may be sent again. */
 const NOT_SENT: ReadonlySet<NetworkFailure> = new Set(['connect', 'connect-timeout']);
+
+/**
+ * Bytes a socket had read when it failed, for errors the socket emitted itself (ECONNRESET, EPIPE), which carry no
+ * socket details; undici's own SocketError carries them in `socket`.
+ */
+const readBeforeError = new WeakMap<object, number>();
+
+/**
+ * A failure that rejected the request before its response head arrived (the dispatcher had not resolved), with what
+ * the connection had read by then.
+ */
+class BeforeResponse {
+  constructor(readonly cause: unknown) {}
+
+  /**
+   * Whether the connection had carried an earlier exchange: it had read bytes before this request's response began.
+   * That is the keep-alive race: the server closed a pooled connection as idle while the request was on its way,
+   * and answered it with a reset or a close instead of a response.
+   */
+  get onReusedConnection(): boolean {
+    const cause = this.cause;
+    if (cause === null || typeof cause !== 'object') return false;
+    const known = readBeforeError.get(cause);
+    if (known !== undefined) return known > 0;
+    const socket = (cause as { socket?: { bytesRead?: unknown } }).socket;
+    return typeof socket?.bytesRead === 'number' && socket.bytesRead > 0;
+  }
+}
 const RETRYABLE: ReadonlySet<NetworkFailure> = new Set(['connect', 'connect-timeout', 'headers-timeout', 'body-timeout', 'connection-lost']);
 
 function errorCode(err: unknown): string | undefined {
@@ -204,21 +232,28 @@ export class Transport {
       const tls = settings.tls ?? {};
       const cert = settings.auth.certificate;
       const t = settings.timeouts ?? {};
+      const connect = buildConnector({
+        timeout: t.connectMs ?? 10_000,
+        minVersion: tls.minVersion ?? 'TLSv1.2',
+        ...(tls.ca !== undefined ? { ca: tls.ca as string | Buffer | (string | Buffer)[] } : {}),
+        ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+        ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+        ...(cert !== undefined ? { cert: cert.cert, key: cert.key, ...(cert.passphrase !== undefined ? { passphrase: cert.passphrase } : {}) } : {}),
+      });
       this.#dispatcher = new Agent({
         connections: settings.connections ?? 4,
         keepAliveTimeout: settings.keepAliveTimeoutMs ?? 4_000,
         headersTimeout: t.headersMs ?? 60_000,
         bodyTimeout: t.bodyMs ?? 60_000,
-        connect: {
-          timeout: t.connectMs ?? 10_000,
-          minVersion: tls.minVersion ?? 'TLSv1.2',
-          ...(tls.ca !== undefined ? { ca: tls.ca as string | Buffer | (string | Buffer)[] } : {}),
-          ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
-          ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
-          ...(cert !== undefined
-            ? { cert: cert.cert, key: cert.key, ...(cert.passphrase !== undefined ? { passphrase: cert.passphrase } : {}) }
-            : {}),
-        },
+        connect: (options, callback) =>
+          connect(options, (err, socket) => {
+            // Registered before undici's own listener, so the error is marked before undici hands it to the request.
+            socket?.on('error', (e: unknown) => {
+              if (e !== null && typeof e === 'object') readBeforeError.set(e, socket.bytesRead);
+            });
+            if (err === null) callback(null, socket as NonNullable<typeof socket>);
+            else callback(err, null);
+          }),
       });
       this.#ownsDispatcher = true;
     }
@@ -278,13 +313,20 @@ export class Transport {
           continue;
         }
         if (err instanceof TaxiiHttpError || err instanceof TaxiiProtocolError) throw err;
-        const failure = classifyNetworkError(err);
-        const allowed = RETRYABLE.has(failure) && (!isPost || retryPost || NOT_SENT.has(failure));
+        const early = err instanceof BeforeResponse ? err : undefined;
+        const cause = early === undefined ? err : early.cause;
+        const failure = classifyNetworkError(cause);
+        // A POST is sent again without retryPost only when it cannot have been processed twice to any effect: the
+        // connection never opened, or a pooled connection was closed by the server before any of the response came
+        // (the keep-alive race). The POSTs this client makes are envelopes of STIX objects, which the server keeps by
+        // id and version: a re-sent object already stored is reported as success, never stored twice (TAXII 2.1 §5.5).
+        const raceLost = failure === 'connection-lost' && early?.onReusedConnection === true;
+        const allowed = RETRYABLE.has(failure) && (!isPost || retryPost || NOT_SENT.has(failure) || raceLost);
         if (!allowed || attempt > policy.retries) {
-          throw new TaxiiNetworkError(failure, { method: req.method, url: shown, attempts: attempt, cause: err });
+          throw new TaxiiNetworkError(failure, { method: req.method, url: shown, attempts: attempt, cause });
         }
-        const delay = backoffDelay(attempt, policy);
-        this.#emit({ type: 'retry', method: req.method, url: shown, attempt, delayMs: delay, reason: errorCode(err) ?? failure });
+        const delay = raceLost ? 0 : backoffDelay(attempt, policy);
+        this.#emit({ type: 'retry', method: req.method, url: shown, attempt, delayMs: delay, reason: errorCode(cause) ?? failure });
         await sleep(delay, req.signal);
       }
     }
@@ -297,16 +339,21 @@ export class Transport {
       this.#emit({ type: 'request', method: req.method, url: shown, attempt });
       const started = performance.now();
       const t = this.#settings.timeouts ?? {};
-      const res = await this.#dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: req.method,
-        headers: this.#headersFor(req, url),
-        ...(req.body !== undefined ? { body: req.body } : {}),
-        ...(req.signal !== undefined ? { signal: req.signal } : {}),
-        headersTimeout: t.headersMs ?? 60_000,
-        bodyTimeout: t.bodyMs ?? 60_000,
-      });
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await this.#dispatcher.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: req.method,
+          headers: this.#headersFor(req, url),
+          ...(req.body !== undefined ? { body: req.body } : {}),
+          ...(req.signal !== undefined ? { signal: req.signal } : {}),
+          headersTimeout: t.headersMs ?? 60_000,
+          bodyTimeout: t.bodyMs ?? 60_000,
+        });
+      } catch (err) {
+        throw new BeforeResponse(err);
+      }
       const status = res.statusCode;
       const headers = res.headers as Headers;
       const location = headerOf(headers, 'location');
