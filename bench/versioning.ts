@@ -7,8 +7,9 @@
 //   node --import ./bench/register.js bench/versioning.ts
 //
 // Environment: BENCH_OBJECTS (default 20000), BENCH_VERSIONS (versions per object after the first, default 1),
-// BENCH_DIR (default the OS temp dir; SQLite runs with synchronous=FULL there), BENCH_DATABASE_URL (also run the
-// PostgreSQL store on that server, in a throwaway schema).
+// BENCH_DIR (default the OS temp dir; SQLite runs with synchronous=FULL there), BENCH_DATABASE_URL (run the
+// PostgreSQL store on that server, in a throwaway schema; without it the script starts a throwaway local cluster with
+// fsync and synchronous_commit on, as bench/server-postgres.ts does, so its commits are as durable as SQLite's).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { MemoryStore } from '../src/taxii/store/memory.js';
 import { openPostgresStore } from '../src/taxii/store/postgres.js';
 import { SqliteStore } from '../src/taxii/store/sqlite.js';
 import type { CollectionRef, NewObject, Store } from '../src/taxii/store/store.js';
+import { startPgCluster } from '../test/store/pg-cluster.js';
 
 const OBJECTS = Number(process.env['BENCH_OBJECTS'] ?? 20_000);
 const VERSIONS = Number(process.env['BENCH_VERSIONS'] ?? 1);
@@ -87,7 +89,16 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const url = process.env['BENCH_DATABASE_URL'];
-  if (url !== undefined) await run('postgres', async () => openPostgresStore(url, { schema: `bench_${process.pid}` }));
+  if (url !== undefined) {
+    await run('postgres', async () => openPostgresStore(url, { schema: `bench_${process.pid}` }));
+    return;
+  }
+  const cluster = await startPgCluster({ durable: true, settings: { shared_buffers: '256MB' } });
+  try {
+    await run('postgres', async () => openPostgresStore(cluster.url, { schema: 'bench' }));
+  } finally {
+    await cluster.stop();
+  }
 }
 
 await main();
