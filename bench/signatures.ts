@@ -8,14 +8,16 @@
  *    objects, so the difference is the verification step alone. Rounds alternate; medians are reported.
  *    Target: verification costs at most 25% of plain ingest throughput with Ed25519.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey } from '../src/provenance/keys.js';
 import type { SignatureAlgorithm, SigningKey } from '../src/provenance/keys.js';
 import { signObject } from '../src/provenance/sign.js';
 import { TrustStore } from '../src/provenance/trust-store.js';
 import { verifyObject } from '../src/provenance/verify.js';
+import { defaultVerifyThreads } from '../src/provenance/verify-pool.js';
 import { createTaxiiHandler } from '../src/taxii/server/handler.js';
 import { hashSecretSync } from '../src/taxii/server/secrets.js';
 import { SqliteStore } from '../src/taxii/store/sqlite.js';
@@ -73,8 +75,30 @@ function signVerify(algorithm: SignatureAlgorithm): void {
   console.log(`  ${algorithm.padEnd(8)} sign ${rate(N, median(signTimes)).padStart(18)}   verify ${rate(N, median(verifyTimes)).padStart(18)}`);
 }
 
-async function ingest(): Promise<void> {
-  const key = generateSigningKey('Ed25519');
+interface IngestFigures {
+  readonly plain: number;
+  readonly signed: number;
+  /** CPU time per object, µs: the request thread's, and the whole process's (verification threads included). */
+  readonly plainCpuUs: { readonly thread: number; readonly process: number };
+  readonly signedCpuUs: { readonly thread: number; readonly process: number };
+}
+
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100);
+
+/** CPU time of this process and of its main thread, ms (Linux: /proc; Node 20 has no per-thread CPU clock). */
+function cpuMs(): { readonly thread: number; readonly process: number } {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const { user, system } = process.cpuUsage();
+  return { thread: (Number(fields[11]) + Number(fields[12])) * TICK_MS, process: (user + system) / 1000 };
+}
+
+/**
+ * Plain against signed ingest through one handler with `verifyThreads` threads. Each round posts `perRound` fresh
+ * envelopes to both collections (order alternating, so neither always runs on a warmer store), `inFlight` requests at
+ * a time (1: one after another; 2: as two labs pushing at once); medians of the rounds.
+ */
+async function ingest(key: SigningKey, verifyThreads: number, inFlight: number): Promise<IngestFigures> {
   const trust = trustFor([key]);
   const dir = mkdtempSync(join(tmpdir(), 'di-bench-sign-'));
   const store = new SqliteStore({ filename: join(dir, 'bench.db') });
@@ -94,50 +118,85 @@ async function ingest(): Promise<void> {
     auth: { principals: [{ name: 'bench', passwordHash: hashSecretSync('bench-password'), canRead: ['*'], canWrite: ['*'], identities: [LAB] }] },
     limits: { maxObjectsPerEnvelope: ENVELOPE, rateLimit: { enabled: false } },
     trustStore: trust,
+    verifyThreads,
   });
-  const post = async (collection: string, batch: Record<string, unknown>[]): Promise<void> => {
+  const post = async (collection: string, batch: readonly string[]): Promise<void> => {
     const res = await handler(
       new Request(`http://bench/api1/collections/${collection}/objects/`, {
         method: 'POST',
         headers: { 'content-type': TAXII, accept: TAXII, authorization: AUTH },
-        body: JSON.stringify({ objects: batch }),
+        body: `{"objects":[${batch.join(',')}]}`,
       }),
     );
     const status = (await res.json()) as { success_count: number };
     if (status.success_count !== batch.length) throw new Error(`${collection}: ${JSON.stringify(status).slice(0, 400)}`);
   };
+  let offset = 0;
+  const envelope = (): string[] => {
+    const b = objects(ENVELOPE, offset).map((o) => JSON.stringify(signObject(o, key, { identity: LAB })));
+    offset += ENVELOPE;
+    return b;
+  };
+  // warm-up: the verification threads start (and, under the TypeScript loader, compile the sources) on first use
+  const warm = envelope();
+  await post(PLAIN, warm);
+  await post(SIGNED, warm);
   const perRound = quick ? 5 : 10;
   const plainTimes: number[] = [];
   const signedTimes: number[] = [];
-  let offset = 0;
+  const plainCpu = { thread: 0, process: 0 };
+  const signedCpu = { thread: 0, process: 0 };
   for (let r = 0; r < ROUNDS; r++) {
-    const batches = Array.from({ length: perRound }, () => {
-      const b = objects(ENVELOPE, offset).map((o) => signObject(o, key, { identity: LAB }));
-      offset += ENVELOPE;
-      return b;
-    });
-    // the same signed objects go to both collections; the order alternates so neither always runs on a warmer store
+    const batches = Array.from({ length: perRound }, envelope);
     const order = r % 2 === 0 ? [PLAIN, SIGNED] : [SIGNED, PLAIN];
     for (const collection of order) {
+      const cpu = cpuMs();
       const t = performance.now();
-      for (const b of batches) await post(collection, b);
-      (collection === PLAIN ? plainTimes : signedTimes).push(performance.now() - t);
+      let next = 0;
+      const client = async (): Promise<void> => {
+        while (next < batches.length) await post(collection, batches[next++] as string[]);
+      };
+      await Promise.all(Array.from({ length: inFlight }, client));
+      const spent = performance.now() - t;
+      const used = cpuMs();
+      const sum = collection === PLAIN ? plainCpu : signedCpu;
+      sum.thread += used.thread - cpu.thread;
+      sum.process += used.process - cpu.process;
+      (collection === PLAIN ? plainTimes : signedTimes).push(spent);
     }
   }
-  const count = perRound * ENVELOPE;
-  const plain = count / median(plainTimes);
-  const signed = count / median(signedTimes);
-  console.log(`  plain collection            ${rate(count, median(plainTimes)).padStart(18)}`);
-  console.log(`  requireSignatures (Ed25519) ${rate(count, median(signedTimes)).padStart(18)}`);
-  const cost = (1 - signed / plain) * 100;
-  console.log(`  verification costs ${cost.toFixed(1)}% of plain ingest throughput (target: at most 25%) ${cost <= 25 ? 'MET' : 'NOT MET'}`);
+  await handler.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+  const count = perRound * ENVELOPE;
+  return {
+    plain: (count / median(plainTimes)) * 1000,
+    signed: (count / median(signedTimes)) * 1000,
+    plainCpuUs: { thread: (plainCpu.thread / (count * ROUNDS)) * 1000, process: (plainCpu.process / (count * ROUNDS)) * 1000 },
+    signedCpuUs: { thread: (signedCpu.thread / (count * ROUNDS)) * 1000, process: (signedCpu.process / (count * ROUNDS)) * 1000 },
+  };
 }
 
-console.log(`Signatures benchmark (${N.toLocaleString('en-US')} indicators, ${ROUNDS} rounds, medians, one core)`);
-console.log('1. sign (signObject) and verify (verifyObject against a trust store), SHA-256');
+function report(label: string, f: IngestFigures): void {
+  const cost = (1 - f.signed / f.plain) * 100;
+  const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} objects/s`.padStart(18);
+  console.log(`  ${label}`);
+  console.log(`    plain ${fmt(f.plain)}   requireSignatures ${fmt(f.signed)}   verification costs ${cost.toFixed(1)}% (target: at most 25%) ${cost <= 25 ? 'MET' : 'NOT MET'}`);
+  const us = (c: { thread: number; process: number }): string => `${c.thread.toFixed(0)} µs on the request thread, ${c.process.toFixed(0)} µs in all`;
+  console.log(`    CPU per object: plain ${us(f.plainCpuUs)}; requireSignatures ${us(f.signedCpuUs)}`);
+}
+
+const threads = defaultVerifyThreads();
+console.log(`Signatures benchmark (${N.toLocaleString('en-US')} indicators, ${ROUNDS} rounds, medians; ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)})`);
+console.log('1. sign (signObject) and verify (verifyObject against a trust store), SHA-256, one core');
 signVerify('Ed25519');
 signVerify('ES256');
-console.log(`2. server ingest through the TAXII handler into SQLite (synchronous=FULL, ${ENVELOPE.toLocaleString('en-US')}-object envelopes), same signed objects`);
-await ingest();
+console.log(`2. server ingest through the TAXII handler into SQLite (synchronous=FULL, ${ENVELOPE.toLocaleString('en-US')}-object envelopes), same Ed25519-signed objects`);
+const ingestKey = generateSigningKey('Ed25519');
+const pooled = `verification on ${threads} thread${threads === 1 ? '' : 's'} (verifyThreads default: one per core)`;
+for (const inFlight of [1, 2]) {
+  console.log(inFlight === 1 ? ' one request at a time' : ` ${inFlight} requests in flight`);
+  report(pooled, await ingest(ingestKey, threads, inFlight));
+  report('verification on the request thread (verifyThreads: 0)', await ingest(ingestKey, 0, inFlight));
+}
+console.log(`(load average at the end ${loadavg()[0]?.toFixed(1)})`);

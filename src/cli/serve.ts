@@ -428,6 +428,7 @@ export async function runServe(argv: readonly string[], io: ServeIo, extras: Ser
       // One process owns this database, so a short-lived page cache is safe (see PageCache); the config can turn it off.
       // Other instances' writes would stay invisible for the cache's lifetime: off by default on a shared database.
       ...(trustStore !== undefined ? { trustStore } : {}),
+      ...(file.verifyThreads !== undefined ? { verifyThreads: file.verifyThreads } : {}),
       pageCache: file.pageCache === false || (file.pageCache === undefined && storeKind === 'postgres') ? false : {},
       ...(uiEnabled ? { mounts: [createAnalystView(trustStore !== undefined ? { trust: trustStore } : {})] } : {}),
       ...(extras.options ?? {}),

@@ -32,6 +32,9 @@ export { registerSignaturesExtension, SIGNATURES_EXTENSION_ID, signaturesExtensi
 export { countersign, signObject, stripSignatures } from './sign.js';
 export type { SignOptions, StixJson } from './sign.js';
 export { verifyObject } from './verify.js';
+export { signatureVerdict } from './signature-verdict.js';
+export { defaultVerifyThreads, VerifyPool } from './verify-pool.js';
+export type { VerifyPoolOptions } from './verify-pool.js';
 export type { ObjectVerdict, SignatureVerdict, VerdictReason, VerifyOptions } from './verify.js';
 export { keyStanding, TRUST_STORE_TYPE, TrustStore } from './trust-store.js';
 export type { KeyStanding, RevocationReason, TrustedIdentityRecord, TrustedKey, TrustedKeyRecord, TrustStoreDocument } from './trust-store.js';

@@ -61,6 +61,8 @@ export interface ServeConfigFile {
   readonly migrate?: boolean;
   /** Trust-store file (relative to the config file) with the producer keys `requireSignatures` collections check. */
   readonly trustStore?: string;
+  /** Threads verifying signatures for `requireSignatures` collections (default one per core, at most 8; 0: none). */
+  readonly verifyThreads?: number;
   /** Prometheus metrics on their own listener (see `startMetricsServer`); absent: no metrics endpoint. */
   readonly metrics?: { readonly port: number; readonly host?: string; readonly tokenHash?: string };
   /** Audit log file (JSON lines, 0600, reopened on SIGHUP); relative to the config file's folder. */
@@ -150,6 +152,7 @@ const FILE: Shape = {
   databasePoolSize: 'integer',
   migrate: 'boolean',
   trustStore: 'string',
+  verifyThreads: 'integer',
   metrics: { port: 'integer', host: 'string', tokenHash: 'string' },
   auditLog: 'string',
 };
@@ -247,6 +250,7 @@ export function parseServeConfig(value: unknown, source = 'config file'): ServeC
           ...(file.statusRetentionHours !== undefined ? { statusRetentionHours: file.statusRetentionHours } : {}),
           // the file only names the trust store (serve loads it); an empty one stands in for "there is one"
           ...(file.trustStore !== undefined ? { trustStore: TrustStore.fromDocument(emptyTrustStore()) } : {}),
+          ...(file.verifyThreads !== undefined ? { verifyThreads: file.verifyThreads } : {}),
         },
         problems,
       );

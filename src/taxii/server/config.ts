@@ -277,8 +277,17 @@ export interface TaxiiServerOptions {
   readonly mounts?: readonly ServerMount[];
   /** Producer keys for collections with `requireSignatures` (see `loadTrustStore`; `trustStore` in the config file). */
   readonly trustStore?: TrustStore;
+  /**
+   * Worker threads that verify signatures for `requireSignatures` collections, so verification runs on the other
+   * cores while the request thread validates and commits (see `VerifyPool`). Default: one per available core, at
+   * most 8 (`defaultVerifyThreads()`); `0` verifies on the request thread. Threads start with the server, only when
+   * some collection requires signatures, and end with `close()`. Verdicts are the same either way.
+   */
+  readonly verifyThreads?: number;
 }
 
+/** Most signature-verification threads a server may run (more than the cores only adds switching). */
+const MAX_VERIFY_THREADS = 64;
 const UUID4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const SEGMENT_RE = /^[A-Za-z0-9._~-]+$/;
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -450,6 +459,9 @@ export function checkServerOptions(options: TaxiiServerOptions, problems: Proble
   }
   if (limits.defaultPageSize !== undefined && limits.maxPageSize !== undefined && limits.defaultPageSize > limits.maxPageSize) {
     problems.add('/limits/defaultPageSize', 'defaultPageSize cannot exceed maxPageSize');
+  }
+  if (options.verifyThreads !== undefined && !(Number.isSafeInteger(options.verifyThreads) && options.verifyThreads >= 0 && options.verifyThreads <= MAX_VERIFY_THREADS)) {
+    problems.add('/verifyThreads', `verifyThreads must be a whole number from 0 (verify on the request thread) to ${MAX_VERIFY_THREADS}`);
   }
   if (options.statusRetentionHours !== undefined && (typeof options.statusRetentionHours !== 'number' || !(options.statusRetentionHours >= 24))) {
     problems.add('/statusRetentionHours', 'statusRetentionHours must be a number of at least 24 (TAXII §4.3)');

@@ -15,6 +15,7 @@ import { RATE_LIMIT_DEFAULTS, RateLimiter } from './rate-limit.js';
 import { RightsTable } from './rights.js';
 import { bindingOf, writePolicyOf } from './write-policy.js';
 import { registerSignaturesExtension } from '../../provenance/definition.js';
+import { defaultVerifyThreads, VerifyPool } from '../../provenance/verify-pool.js';
 import { storageFailure } from './storage-errors.js';
 import { ALLOWED_METHODS, matchRoute } from './router.js';
 import type { RouteMatch } from './router.js';
@@ -100,7 +101,28 @@ function resolveState(options: TaxiiServerOptions): ServerState {
     validation: options.validation ?? {},
     pageCache: options.pageCache === undefined || options.pageCache === false ? undefined : new PageCache(options.pageCache),
     rateLimiter: limited ? new RateLimiter(rps, rl.burst ?? Math.max(1, 2 * rps)) : undefined,
+    verifyPool: startVerifyPool(options, roots),
   };
+}
+
+/** The signature-verification threads, when some collection requires signatures and `verifyThreads` is not 0. */
+function startVerifyPool(options: TaxiiServerOptions, roots: ReadonlyMap<string, ResolvedApiRoot>): VerifyPool | undefined {
+  const trust = options.trustStore;
+  const threads = options.verifyThreads ?? defaultVerifyThreads();
+  const needed = [...roots.values()].some((r) => r.collections.some((c) => c.writePolicy.signatures !== undefined));
+  if (trust === undefined || threads === 0 || !needed) return undefined;
+  const logger = options.logger ?? silentLogger;
+  return new VerifyPool({
+    trust,
+    threads,
+    onThreadFailure: ({ error, degraded }) =>
+      logger.error({
+        msg: degraded
+          ? 'signature verification threads cannot run; verifying on the request thread from now on'
+          : 'a signature verification thread failed; its work was handed on and the thread replaced',
+        error,
+      }),
+  });
 }
 
 /**
@@ -172,12 +194,16 @@ export class TaxiiCore {
     });
   }
 
-  /** Waits for in-flight requests and stops the purge timer. New requests get 503 afterwards. */
+  /**
+   * Waits for in-flight requests, stops the purge timer and ends the signature-verification threads. New requests
+   * get 503 afterwards.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#purgeTimer !== undefined) clearInterval(this.#purgeTimer);
     this.#purgeTimer = undefined;
     await this.drain();
+    await this.state.verifyPool?.close();
   }
 
   /** A 500 in TAXII form, for adapters that catch what should never escape `handle`. */

@@ -10,7 +10,10 @@ export interface TaxiiHandler {
   (request: Request, context?: TaxiiRequestContext): Promise<Response>;
   /** The transport-neutral core (the node adapter calls it directly). */
   readonly core: TaxiiCore;
-  /** Waits for in-flight requests and stops background timers; the store stays open (it is the caller's). */
+  /**
+   * Waits for in-flight requests, stops background timers and ends the signature-verification threads; the store
+   * stays open (it is the caller's).
+   */
   close(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import type { CollectionRights, RightsTable } from './rights.js';
 import type { RouteMatch } from './router.js';
 import type { PageCache } from './page-cache.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { VerifyPool } from '../../provenance/verify-pool.js';
 import type { CollectionWritePolicy, ProducerBinding } from './write-policy.js';
 
 /** A configured collection with its defaults filled in. */
@@ -58,6 +59,8 @@ export interface ServerState {
   readonly pageCache: PageCache | undefined;
   /** Per-principal (anonymous: per address) request limiter, unless `limits.rateLimit.enabled` is false. */
   readonly rateLimiter: RateLimiter | undefined;
+  /** Threads verifying signatures for `requireSignatures` collections (absent: verified on the request thread). */
+  readonly verifyPool: VerifyPool | undefined;
 }
 
 /** One request after routing and authentication. */

@@ -3,8 +3,9 @@ import { deterministicScoId, idContributingProperties, parseIdentifier } from '.
 import { TLP1, TLP2, TLP2_EXTENSION_DEFINITION } from '../../stix/markings.js';
 import { kindOf } from '../../stix/rules/object-kinds.js';
 import { verifyObject } from '../../provenance/verify.js';
+import type { ObjectVerdict } from '../../provenance/verify.js';
 import { ACCEPT, refuse } from './write-policy.js';
-import type { WriteCheck, WriteSubject, WriteVerdict } from './write-policy.js';
+import type { WriteCheck, WriteSubject, WriteVerdict, WritingPrincipal } from './write-policy.js';
 
 /**
  * The checks of the write policy (see write-policy.ts), in the order the server runs them. Cheap, always-on
@@ -85,33 +86,42 @@ export const producerCheck: WriteCheck = {
 };
 
 /**
- * `requireSignatures`: the object must carry a trusted X.590 signature by its creator (see `verifyObject`), and the
- * writer must be bound to the signer or relay for it, so a member can neither forge another's objects nor publish
- * another's genuine ones under its own account unless it is a configured relay. The verdict's reason becomes the code
- * (`signature-unsigned`, `signature-content-changed`, `signature-key-revoked`, `signature-signer-not-creator`...).
+ * `requireSignatures`, given the verdict on the object's signatures (see `verifyObject`): the object must carry a
+ * trusted X.590 signature by its creator, and the writer must be bound to the signer or relay for it, so a member can
+ * neither forge another's objects nor publish another's genuine ones under its own account unless it is a configured
+ * relay. The verdict's reason becomes the code (`signature-unsigned`, `signature-content-changed`,
+ * `signature-key-revoked`, `signature-signer-not-creator`...). Shared by the check below and by the write path when
+ * a verification pool computed the verdict, so both decide alike.
  */
+export function judgeSignatures(verdict: ObjectVerdict, principal: WritingPrincipal): WriteVerdict {
+  if (!verdict.trusted) {
+    return refuse(
+      `signature-${verdict.reason ?? 'untrusted'}`,
+      `this collection requires objects signed by their producer with a key the server trusts: ${verdict.message}`,
+    );
+  }
+  const signer = verdict.signer as string;
+  const { identities, relayFor } = principal.binding;
+  if (identities.has(signer) || relayFor === 'any' || relayFor.has(signer)) return ACCEPT;
+  const who = principal.anonymous ? 'an anonymous writer' : `principal "${principal.name}"`;
+  return refuse('signature-signer-not-bound', `the object is signed by ${signer}, which ${who} is not bound to and does not relay for`);
+}
+
+/** `requireSignatures`, verifying on the calling thread (see {@link judgeSignatures}). */
 export const signatureCheck: WriteCheck = {
   name: 'signatures',
   check({ object, principal, policy }: WriteSubject): WriteVerdict {
     const trust = policy.signatures;
     if (trust === undefined) return ACCEPT;
-    const verdict = verifyObject(object, { trust });
-    if (!verdict.trusted) {
-      return refuse(
-        `signature-${verdict.reason ?? 'untrusted'}`,
-        `this collection requires objects signed by their producer with a key the server trusts: ${verdict.message}`,
-      );
-    }
-    const signer = verdict.signer as string;
-    const { identities, relayFor } = principal.binding;
-    if (identities.has(signer) || relayFor === 'any' || relayFor.has(signer)) return ACCEPT;
-    const who = principal.anonymous ? 'an anonymous writer' : `principal "${principal.name}"`;
-    return refuse(
-      'signature-signer-not-bound',
-      `the object is signed by ${signer}, which ${who} is not bound to and does not relay for`,
-    );
+    return judgeSignatures(verifyObject(object, { trust }), principal);
   },
 };
 
+/**
+ * The checks before the signature check. The write path runs these, then the signature check on verdicts from the
+ * verification threads: the same order, since the signature check is the last.
+ */
+export const CHECKS_BEFORE_SIGNATURES: readonly WriteCheck[] = [deterministicScoIdCheck, producerCheck];
+
 /** The checks the server runs on every object, in order. */
-export const WRITE_CHECKS: readonly WriteCheck[] = [deterministicScoIdCheck, producerCheck, signatureCheck];
+export const WRITE_CHECKS: readonly WriteCheck[] = [...CHECKS_BEFORE_SIGNATURES, signatureCheck];

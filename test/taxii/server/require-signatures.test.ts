@@ -49,6 +49,9 @@ function handler() {
       ],
       auth: { principals: [writer('lab-a', { identities: [LAB_A] }), writer('lab-b', { identities: [LAB_B] }), writer('hub', { relayFor: ['*'] })] as never },
       trustStore: TRUST,
+      // on the request thread: worker threads run the built package, and test/cli/verify-threads-built.test.ts
+      // checks that they answer exactly like this
+      verifyThreads: 0,
     },
     new MemoryStore(),
   );
@@ -115,6 +118,11 @@ describe('requireSignatures', () => {
       apiRoots: [{ path: 'hub', title: 'Hub', collections: [{ id: SIGNED, title: 'Signed', requireSignatures: true }] }],
     });
     expect(problems.items).toEqual([{ path: '/apiRoots/0/collections/0/requireSignatures', message: expect.stringContaining('trust store') }]);
+    for (const bad of [-1, 1.5, 65, '2']) {
+      const threads = checkServerOptions({ store: new MemoryStore(), apiRoots: [{ path: 'hub', title: 'Hub', collections: [] }], verifyThreads: bad as number });
+      expect(threads.items).toEqual([{ path: '/verifyThreads', message: expect.stringContaining('from 0') }]);
+    }
+    expect(checkServerOptions({ store: new MemoryStore(), apiRoots: [{ path: 'hub', title: 'Hub', collections: [] }], verifyThreads: 0 }).items).toEqual([]);
     expect(() => parseServeConfig({ trustStore: 'trust.json', apiRoots: [{ path: 'hub', title: 'Hub', collections: [{ id: SIGNED, title: 'S', requireSignatures: true }] }] })).not.toThrow();
     expect(() => parseServeConfig({ apiRoots: [{ path: 'hub', title: 'Hub', collections: [{ id: SIGNED, title: 'S', requireSignatures: 'yes' }] }] })).toThrow('requireSignatures');
   });

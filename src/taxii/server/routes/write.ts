@@ -17,9 +17,10 @@ import { readBodyWithin } from '../body.js';
 import { collectionKey } from './read.js';
 import { findDuplicateKey } from '../duplicate-keys.js';
 import { toNewObject, versionOf } from '../new-object.js';
-import { WRITE_CHECKS } from '../write-checks.js';
+import { CHECKS_BEFORE_SIGNATURES, judgeSignatures, WRITE_CHECKS } from '../write-checks.js';
 import { runWritePolicy, UNBOUND } from '../write-policy.js';
 import type { WritingPrincipal } from '../write-policy.js';
+import type { ObjectVerdict } from '../../../provenance/verify.js';
 import { scanEnvelope } from '../envelope-shape.js';
 import type { TaxiiResponse } from '../exchange.js';
 import type { CollectionContext } from '../state.js';
@@ -102,50 +103,81 @@ interface Checked {
 }
 
 /**
- * Validates each object (lenient STIX validation, collection type restrictions, extra checks), then runs the
- * collection's write policy (write-policy.ts) on it.
+ * Objects handed to the verification threads at a time while the rest of the envelope is still being validated: the
+ * threads start on the first ones at once, and one message carries many objects.
  */
-function checkObjects(ctx: CollectionContext, objects: readonly Record<string, unknown>[], texts: readonly string[] | undefined): Checked {
+const VERIFY_CHUNK = 128;
+
+/**
+ * Validates each object (lenient STIX validation, collection type restrictions, extra checks), then runs the
+ * collection's write policy (write-policy.ts) on it. When the server verifies signatures on its threads (`verifyPool`),
+ * the objects that pass every other check go to them in chunks as validation proceeds, and the signature check (the
+ * last of the policy) is decided on their verdicts: the same checks in the same order as on the request thread.
+ */
+async function checkObjects(ctx: CollectionContext, objects: readonly Record<string, unknown>[], texts: readonly string[] | undefined): Promise<Checked> {
   const accepted: Checked['accepted'][number][] = [];
   const failures: Checked['failures'][number][] = [];
   const strict = ctx.state.validation.strict === true;
   const extra = ctx.state.validation.check;
   const acceptTypes = ctx.collection.acceptTypes;
   const policy = ctx.collection.writePolicy;
+  const pool = policy.signatures !== undefined && ctx.state.verifyPool?.trust === policy.signatures ? ctx.state.verifyPool : undefined;
+  const checks = pool === undefined ? WRITE_CHECKS : CHECKS_BEFORE_SIGNATURES;
   const writer: WritingPrincipal = {
     name: ctx.principal.name,
     anonymous: ctx.principal.anonymous,
     binding: ctx.state.producers.get(ctx.principal.name) ?? UNBOUND,
   };
+  const nowMs = Date.now();
+  const unsigned: Checked['accepted'][number][] = [];
+  const verdicts: Promise<ObjectVerdict[]>[] = [];
+  let chunk: string[] = [];
+  const handOver = (): void => {
+    const sent = pool?.verify(chunk, nowMs);
+    // awaited below, after the loop; a loop that throws first must not leave a rejection unhandled
+    sent?.catch(() => undefined);
+    if (sent !== undefined) verdicts.push(sent);
+    chunk = [];
+  };
+  const fail = (index: number, id: string, version: string, message: string): void => {
+    failures.push({ index, detail: { id: clip(id), version: clip(version), message: clip(`objects/${index}: ${message}`) } });
+  };
   objects.forEach((obj, index) => {
     const id = str(obj['id']) ?? '';
     const version = versionOf(obj);
-    const fail = (message: string): void => {
-      failures.push({ index, detail: { id: clip(id), version: clip(version), message: clip(`objects/${index}: ${message}`) } });
-    };
     const type = str(obj['type']);
-    if (type === 'bundle') return fail('bundle-as-object: a bundle cannot be stored as an object; send its objects');
+    if (type === 'bundle') return fail(index, id, version, 'bundle-as-object: a bundle cannot be stored as an object; send its objects');
     if (type !== undefined && acceptTypes !== undefined && !acceptTypes.has(type)) {
-      return fail(`collection-accept-types: this collection does not accept objects of type "${type}"`);
+      return fail(index, id, version, `collection-accept-types: this collection does not accept objects of type "${type}"`);
     }
     // JSON-level safety first (prototype keys, nesting depth, numbers that lose precision): such an object is refused
     // before any rule walks it.
     const unsafe: ParseDiagnostic[] = [];
-    if (!checkJsonValue(obj, '', unsafe)) return fail(describe(unsafe));
+    if (!checkJsonValue(obj, '', unsafe)) return fail(index, id, version, describe(unsafe));
     // The exact text is what gets stored and served: it must mean the same to every JSON parser (I-JSON §2.3).
     const text = texts?.[index];
     const duplicate = text === undefined ? undefined : findDuplicateKey(text);
     if (duplicate !== undefined) {
-      return fail(`json-duplicate-key at ${duplicate}: a member name occurs twice in one object, which JSON parsers read differently`);
+      return fail(index, id, version, `json-duplicate-key at ${duplicate}: a member name occurs twice in one object, which JSON parsers read differently`);
     }
     let diags: readonly Diagnostic[] = validate(obj, { strict });
     if (extra !== undefined) diags = diags.concat(extra(obj));
-    if (diags.some((d) => d.severity === 'error')) return fail(describe(diags));
-    if (type === undefined || id === '') return fail('schema-required: an object needs "type" and "id"');
+    if (diags.some((d) => d.severity === 'error')) return fail(index, id, version, describe(diags));
+    if (type === undefined || id === '') return fail(index, id, version, 'schema-required: an object needs "type" and "id"');
     const row = toNewObject(obj, text);
-    const verdict = runWritePolicy({ object: obj, text: row.json, principal: writer, policy }, WRITE_CHECKS);
-    if (!verdict.ok) return fail(`${verdict.code}: ${verdict.message}`);
-    accepted.push({ index, object: obj, row });
+    const verdict = runWritePolicy({ object: obj, text: row.json, principal: writer, policy }, checks);
+    if (!verdict.ok) return fail(index, id, version, `${verdict.code}: ${verdict.message}`);
+    if (pool === undefined) return void accepted.push({ index, object: obj, row });
+    unsigned.push({ index, object: obj, row });
+    chunk.push(row.json);
+    if (chunk.length === VERIFY_CHUNK) handOver();
+  });
+  if (chunk.length > 0) handOver();
+  const judged = (await Promise.all(verdicts)).flat();
+  unsigned.forEach((a, i) => {
+    const verdict = judgeSignatures(judged[i] as ObjectVerdict, writer);
+    if (verdict.ok) accepted.push(a);
+    else fail(a.index, a.row.id, versionOf(a.object), `${verdict.code}: ${verdict.message}`);
   });
   return { accepted, failures };
 }
@@ -245,7 +277,7 @@ export async function postObjects(ctx: CollectionContext, requestTime: Micros): 
   if (objects.length === 0) {
     throw new TaxiiError(422, 'the envelope holds no objects; there is nothing to add', { errorCode: 'empty-envelope' });
   }
-  const { accepted, failures } = checkObjects(ctx, objects, spans?.length === objects.length ? spans : undefined);
+  const { accepted, failures } = await checkObjects(ctx, objects, spans?.length === objects.length ? spans : undefined);
   const target: CollectionRef = { apiRoot: ctx.root.path, collectionId: ctx.collection.id };
   const results = accepted.length === 0 ? [] : await ctx.state.store.addObjects(target, accepted.map((a) => a.row));
   if (results.some((r) => r.outcome === 'added')) ctx.state.pageCache?.invalidate(collectionKey(target));
