@@ -129,7 +129,7 @@ async function checkObjects(ctx: CollectionContext, objects: readonly Record<str
     binding: ctx.state.producers.get(ctx.principal.name) ?? UNBOUND,
   };
   const nowMs = Date.now();
-  const unsigned: Checked['accepted'][number][] = [];
+  const awaitingSignatures: Checked['accepted'][number][] = [];
   const verdicts: Promise<ObjectVerdict[]>[] = [];
   let chunk: string[] = [];
   const handOver = (): void => {
@@ -168,13 +168,13 @@ async function checkObjects(ctx: CollectionContext, objects: readonly Record<str
     const verdict = runWritePolicy({ object: obj, text: row.json, principal: writer, policy }, checks);
     if (!verdict.ok) return fail(index, id, version, `${verdict.code}: ${verdict.message}`);
     if (pool === undefined) return void accepted.push({ index, object: obj, row });
-    unsigned.push({ index, object: obj, row });
+    awaitingSignatures.push({ index, object: obj, row });
     chunk.push(row.json);
     if (chunk.length === VERIFY_CHUNK) handOver();
   });
   if (chunk.length > 0) handOver();
   const judged = (await Promise.all(verdicts)).flat();
-  unsigned.forEach((a, i) => {
+  awaitingSignatures.forEach((a, i) => {
     const verdict = judgeSignatures(judged[i] as ObjectVerdict, writer);
     if (verdict.ok) accepted.push(a);
     else fail(a.index, a.row.id, versionOf(a.object), `${verdict.code}: ${verdict.message}`);
