@@ -8,7 +8,7 @@ import { paymentPseudonym } from '../distillation/pseudonym.js';
 import type { PseudonymKey } from '../distillation/pseudonym.js';
 import { seededIds } from '../distillation/deterministic-ids.js';
 import type { DistillationCampaignProps } from '../distillation/campaign.js';
-import type { Bundle, Identifier, Identity } from '../stix/types/index.js';
+import type { Bundle, Identifier, Identity, Indicator } from '../stix/types/index.js';
 import { create } from '../stix/create.js';
 import type { DetectionResult } from './campaign-detector.js';
 import type { DetectedCampaign } from './campaigns.js';
@@ -106,6 +106,8 @@ export function campaignBundle(result: DetectionResult, options: CampaignBundleO
     const templates = c.templates as ReadonlyArray<ShareableFingerprint>;
     const cot = c.signals.some((s) => s.name === 'cot-elicitation');
     const extra: Array<{ readonly type: string; readonly id: string }> = [];
+    // Indicators a peer can match (template bands, shared payment instruments): each `indicates` this campaign.
+    const campaignIndicators: Indicator[] = [];
     const accountRefs: Identifier[] = [];
     for (const id of c.accounts) {
       const a = result.accounts.get(id);
@@ -147,7 +149,7 @@ export function campaignBundle(result: DetectionResult, options: CampaignBundleO
     for (const fp of templates) {
       extra.push(promptFingerprint(fp, cot ? { elicitation_technique: 'cot-elicitation', capability_area: 'chain-of-thought' } : {}));
       if (fp.lsh_bands !== undefined && fp.lsh_bands.length > 0) {
-        extra.push(
+        campaignIndicators.push(
           fingerprintBandIndicator(fp.lsh_bands, {
             name: `${name} prompt template`,
             description: `Prompt template reused across ${c.customers} customers in campaign ${name}: match by LSH band equality under scheme ${fp.scheme}.`,
@@ -159,7 +161,7 @@ export function campaignBundle(result: DetectionResult, options: CampaignBundleO
       }
     }
     for (const raw of c.shared_payments) {
-      extra.push(
+      campaignIndicators.push(
         paymentFingerprintIndicator(paymentPseudonym(raw, groupKey), {
           name: `${name} shared payment instrument`,
           description: `A payment instrument behind accounts of several customers in campaign ${name}.`,
@@ -201,6 +203,7 @@ export function campaignBundle(result: DetectionResult, options: CampaignBundleO
           },
         },
       ],
+      campaignIndicators,
       extraObjects: extra,
       created,
       ...(ids === undefined ? {} : { ids }),

@@ -197,7 +197,12 @@ export interface CampaignPackageSpec {
   /** ATLAS mitigations to include, with their `mitigates` relationships to techniques present. */
   readonly atlasMitigations?: readonly string[];
   readonly sightings?: readonly CampaignSightingSpec[];
-  /** Anything else to ship in the same package (notes, opinions, further indicators...). */
+  /**
+   * Further indicators of this campaign (prompt-template bands, payment fingerprints...): each ships with an
+   * `indicates` relationship to the campaign, so a consumer that matches one knows which campaign it saw.
+   */
+  readonly campaignIndicators?: readonly Indicator[];
+  /** Anything else to ship in the same package (notes, opinions...), without relationships. */
   readonly extraObjects?: ReadonlyArray<{ readonly type: string; readonly id: string }>;
   /** `created` of every object built (default now). */
   readonly created?: string;
@@ -340,6 +345,12 @@ export function campaignPackage(spec: CampaignPackageSpec): CampaignPackage {
       link(ind as Obj, 'indicates', campaign as Obj);
       link(ind as Obj, 'indicates', inf as Obj);
     }
+  }
+
+  for (const ind of spec.campaignIndicators ?? []) {
+    indicators.push(ind);
+    objects.push(ind as unknown as Obj);
+    link(ind as unknown as Obj, 'indicates', campaign as Obj);
   }
 
   const techniques = spec.atlasTechniques ?? DISTILLATION_ATLAS_MAPPING;

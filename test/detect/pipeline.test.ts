@@ -116,6 +116,17 @@ describe('detection on simulated telemetry', () => {
       expect(refs.every((r) => byId.get(r)?.['type'] === 'ai-service-account')).toBe(true);
     }
     expect(objects.some((o) => o['type'] === 'prompt-fingerprint')).toBe(true);
+    // Every indicator says which campaign it indicates: a peer matching a template band or a payment pseudonym must
+    // reach the campaign through an `indicates` relationship, or its sighting corroborates nothing.
+    const indicators = objects.filter((o) => o['type'] === 'indicator');
+    expect(indicators.some((i) => String(i['pattern']).includes('prompt-fingerprint:lsh_bands'))).toBe(true);
+    expect(indicators.some((i) => String(i['pattern']).includes('payment_fingerprints'))).toBe(true);
+    for (const ind of indicators) {
+      const targets = objects
+        .filter((o) => o['type'] === 'relationship' && o['relationship_type'] === 'indicates' && o['source_ref'] === ind['id'])
+        .map((r) => byId.get(r['target_ref'] as string)?.['type']);
+      expect([ind['name'], targets]).toEqual([ind['name'], expect.arrayContaining(['campaign'])]);
+    }
     expectNothingRaw(bundle);
   });
 
