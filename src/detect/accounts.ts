@@ -11,8 +11,10 @@ export class AccountState {
   org: string | undefined;
   channel: string | undefined;
   created: number | undefined;
-  /** Requests per model. */
-  readonly models = new Map<string, number>();
+  private readonly modelMap = new Map<string, number>();
+  /** The model of the latest run of requests and its length (runs are counted into the map when they end). */
+  lastModel = '';
+  lastModelCount = 0;
   /** Last values seen, so the fan-out index is touched only when a value changes. */
   lastIp = '';
   lastPayment = '';
@@ -23,6 +25,25 @@ export class AccountState {
     readonly index: number,
     readonly id: string,
   ) {}
+
+  /** Requests per model. */
+  get models(): ReadonlyMap<string, number> {
+    if (this.lastModelCount > 0) {
+      this.modelMap.set(this.lastModel, (this.modelMap.get(this.lastModel) ?? 0) + this.lastModelCount);
+      this.lastModelCount = 0;
+    }
+    return this.modelMap;
+  }
+
+  /** Counts one request to `model`. */
+  countModel(model: string): void {
+    if (model === this.lastModel) this.lastModelCount++;
+    else {
+      if (this.lastModelCount > 0) this.modelMap.set(this.lastModel, (this.modelMap.get(this.lastModel) ?? 0) + this.lastModelCount);
+      this.lastModel = model;
+      this.lastModelCount = 1;
+    }
+  }
 
   /** The customer the account belongs to: its org when it has one (accounts of one org are one customer). */
   get entity(): string {
@@ -47,12 +68,15 @@ export class AccountTable {
     a.inputTokens += r.input_tokens;
     a.outputTokens += r.output_tokens;
     if (r.reasoning_tokens !== undefined) a.reasoningTokens += r.reasoning_tokens;
-    if (r.timestamp < a.first) a.first = r.timestamp;
-    if (r.timestamp > a.last) a.last = r.timestamp;
-    if (r.org_id !== undefined) a.org = r.org_id;
-    if (r.signup_channel !== undefined) a.channel = r.signup_channel;
-    if (r.account_created !== undefined) a.created = r.account_created;
-    a.models.set(r.model, (a.models.get(r.model) ?? 0) + 1);
+    const t = r.timestamp;
+    if (t < a.first) a.first = t;
+    if (t > a.last) a.last = t;
+    // Written only on change: these values are the same on nearly every request of an account, and storing a time
+    // into a field that may also hold undefined boxes a fresh number each time.
+    if (r.org_id !== undefined && r.org_id !== a.org) a.org = r.org_id;
+    if (r.signup_channel !== undefined && r.signup_channel !== a.channel) a.channel = r.signup_channel;
+    if (r.account_created !== undefined && r.account_created !== a.created) a.created = r.account_created;
+    a.countModel(r.model);
     return a;
   }
 

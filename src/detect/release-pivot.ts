@@ -18,6 +18,7 @@ export const PIVOT_RATIO = 3;
 const WARMUP_MS = 24 * 3_600_000;
 
 interface Release {
+  readonly model: string;
   readonly at: number;
   readonly window: Map<number, { total: number; onNew: number; firstOnNew: number }>;
 }
@@ -27,14 +28,25 @@ export class ReleasePivotDetector {
   private start = Number.POSITIVE_INFINITY;
   private readonly firstSeen = new Map<string, number>();
   private readonly releases = new Map<string, Release>();
+  /** The same releases as a list (walked on every request) and the model of the previous request. */
+  private readonly releaseList: Release[] = [];
+  private lastModel = '';
 
   add(r: TelemetryRecord, a: AccountState): void {
     if (r.timestamp < this.start) this.start = r.timestamp;
-    if (!this.firstSeen.has(r.model)) {
-      this.firstSeen.set(r.model, r.timestamp);
-      if (r.timestamp - this.start > WARMUP_MS) this.releases.set(r.model, { at: r.timestamp, window: new Map() });
+    if (r.model !== this.lastModel) {
+      this.lastModel = r.model;
+      if (!this.firstSeen.has(r.model)) {
+        this.firstSeen.set(r.model, r.timestamp);
+        if (r.timestamp - this.start > WARMUP_MS) {
+          const release = { model: r.model, at: r.timestamp, window: new Map() };
+          this.releases.set(r.model, release);
+          this.releaseList.push(release);
+        }
+      }
     }
-    for (const [model, rel] of this.releases) {
+    for (const rel of this.releaseList) {
+      const model = rel.model;
       if (r.timestamp < rel.at || r.timestamp >= rel.at + PIVOT_WINDOW_HOURS * 3_600_000) continue;
       let w = rel.window.get(a.index);
       if (w === undefined) {
