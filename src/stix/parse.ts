@@ -1,5 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 import { joinPointer } from './diagnostic.js';
+import { duplicateKeyDiagnostic, duplicateKeyIn } from './duplicate-keys.js';
 import { StixParseError, StixValidationError } from './errors.js';
 import type { ParseDiagnostic } from './safe-json.js';
 import { checkJsonValue, DEFAULT_MAX_DEPTH, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
@@ -53,11 +54,15 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   let candidates: Candidate[];
   let fromText = false;
+  /** A member name written twice in the text (JSON.parse kept one): the finding, by the pointer it is at. */
+  const duplicates: ParseDiagnostic[] = [];
   if (typeof input === 'string') {
     fromText = true;
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     const whole = parseJsonText(text);
     if (whole.ok) {
+      const duplicate = duplicateKeyIn(text, whole.value);
+      if (duplicate !== undefined) duplicates.push(duplicateKeyDiagnostic(duplicate));
       candidates = unwrap(whole.value, diagnostics, maxDepth, true, options.strict === true);
     } else {
       const records = ndjsonRecords(text);
@@ -74,6 +79,8 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
           if (parsed.diagnostic !== undefined) diagnostics.push(parsed.diagnostic);
           continue;
         }
+        const duplicate = duplicateKeyIn(rec.text, parsed.value);
+        if (duplicate !== undefined) duplicates.push(duplicateKeyDiagnostic(pointer + duplicate));
         candidates.push({ value: parsed.value, pointer, depth: 1, line: rec.line });
       }
     }
@@ -81,12 +88,23 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
     candidates = unwrap(input, diagnostics, maxDepth, false, options.strict === true);
   }
   const safety = { maxDepth, rejectSharedReferences: !fromText };
+  // Duplicate names inside an object are reported with it (and drop it); the bundle's own ones are reported here.
+  const duplicatesOf = new Map<string, ParseDiagnostic[]>();
+  if (duplicates.length > 0) {
+    const pointers = new Set(candidates.map((c) => c.pointer));
+    for (const d of duplicates) {
+      const owner = objectPointer(d.path, pointers);
+      if (!pointers.has(owner)) diagnostics.push(d);
+      else duplicatesOf.set(owner, [...(duplicatesOf.get(owner) ?? []), d]);
+    }
+  }
   const checks = new InputChecks(candidates[0]?.bundleSpecVersion);
   const across: Diagnostic[] = [];
   for (let k = 0; k < candidates.length; k++) {
     const c = candidates[k] as Candidate;
     const start = diagnostics.length;
     let clean = true;
+    for (const d of duplicatesOf.get(c.pointer) ?? []) diagnostics.push(d);
     if (checkJsonValue(c.value, c.pointer, [], { ...safety, startDepth: c.depth })) {
       const stix20 = checks.stix20Objects;
       validateObjectInto(c.value, c.pointer, diagnostics, { strict: options.strict === true }, checks);

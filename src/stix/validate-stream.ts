@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { joinPointer } from './diagnostic.js';
 import { DocumentScanner } from './document-scanner.js';
+import { duplicateKeyDiagnostic, duplicateKeyIn } from './duplicate-keys.js';
 import type { DocumentShape, TextPosition } from './document-scanner.js';
 import { InputChecks } from './input-checks.js';
 import { rememberSourceText } from './source-text.js';
@@ -354,6 +355,8 @@ class StreamValidator {
     const found: ParseDiagnostic[] = [];
     const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
+    const duplicate = duplicateKeyIn(text, value);
+    if (duplicate !== undefined) found.push(duplicateKeyDiagnostic(pointer + duplicate));
     if (checkJsonValue(value, pointer, found, safety)) {
       const stix20 = this.#checks.stix20Objects;
       this.#checks.recordText(text);

@@ -224,6 +224,14 @@ describe('distill-intel validate: checks across one input', () => {
     expect(r.stdout).toMatch(/1 valid object: 1 error/);
   });
 
+  it('refuses an object with a member name written twice, as the server does (I-JSON, RFC 7493 §2.3)', async () => {
+    const text = JSON.stringify(identity).replace('"name":', '"name": "Evil Lab", "name":');
+    const r = await runCli(['validate', '-'], text + '\n');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^-: \/name: error json-duplicate-key: member name 'name' occurs twice/m);
+    expect(r.stdout).toMatch(/0 valid objects: 1 error/);
+  });
+
   it('says once that a STIX 2.0 bundle is 2.0 content and how to upgrade it, with no 2.1 findings', async () => {
     const bundle20 = {
       type: 'bundle',

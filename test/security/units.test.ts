@@ -5,7 +5,7 @@ import { createTaxiiServer } from '../../src/taxii/server/node.js';
 import { RateLimiter } from '../../src/taxii/server/rate-limit.js';
 import { decoyHashLike, DECOY_HASH, hashSecretSync, verifySecret } from '../../src/taxii/server/secrets.js';
 import { storageFailure } from '../../src/taxii/server/storage-errors.js';
-import { findDuplicateKey } from '../../src/taxii/server/duplicate-keys.js';
+import { findDuplicateKey } from '../../src/stix/duplicate-keys.js';
 import { MemoryStore } from '../../src/taxii/store/memory.js';
 import { securityOptions } from './harness.js';
 

@@ -138,6 +138,47 @@ function checkExternalIds(obj: JsonObject, type: string, pointer: string, ctx: R
   }
 }
 
+/** The Windows registry's root keys, as Windows names them in full. */
+const FULL_HIVES: ReadonlySet<string> = new Set([
+  'HKEY_CLASSES_ROOT',
+  'HKEY_CURRENT_USER',
+  'HKEY_LOCAL_MACHINE',
+  'HKEY_USERS',
+  'HKEY_CURRENT_CONFIG',
+  'HKEY_PERFORMANCE_DATA',
+  'HKEY_PERFORMANCE_TEXT',
+  'HKEY_PERFORMANCE_NLSTEXT',
+  'HKEY_DYN_DATA',
+  'HKEY_CURRENT_USER_LOCAL_SETTINGS',
+]);
+
+/** Short forms of the root keys (HKLM...) and their full names. */
+const HIVE_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
+  ['HKLM', 'HKEY_LOCAL_MACHINE'],
+  ['HKCU', 'HKEY_CURRENT_USER'],
+  ['HKCR', 'HKEY_CLASSES_ROOT'],
+  ['HKU', 'HKEY_USERS'],
+  ['HKCC', 'HKEY_CURRENT_CONFIG'],
+  ['HKPD', 'HKEY_PERFORMANCE_DATA'],
+  ['HKDD', 'HKEY_DYN_DATA'],
+]);
+
+/**
+ * §6.17: "The hive portion of the key MUST be fully expanded and not truncated; e.g., HKEY_LOCAL_MACHINE must be
+ * used instead of HKLM." A key whose first component is a short form (HKLM) or a cut-off root name (HKEY_LOCAL) breaks
+ * it; the key is case-preserved (a SHOULD), so hives are compared without case.
+ */
+function checkRegistryHive(key: string, path: string, ctx: RuleContext): void {
+  const cut = key.indexOf('\\');
+  const hive = (cut < 0 ? key : key.slice(0, cut)).toUpperCase();
+  const full = HIVE_ABBREVIATIONS.get(hive);
+  if (full !== undefined) {
+    reportError(ctx, 'registry-hive-abbreviated', path, `the hive '${key.slice(0, hive.length)}' must be written in full (${full}), not abbreviated (§6.17 MUST)`);
+  } else if (hive.startsWith('HKEY_') && !FULL_HIVES.has(hive)) {
+    reportError(ctx, 'registry-hive-abbreviated', path, `the hive '${key.slice(0, hive.length)}' is not a root key of the registry written in full, e.g. HKEY_LOCAL_MACHINE (§6.17 MUST)`);
+  }
+}
+
 /** Registry-backed value checks. */
 export function checkRegistries(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number): void {
   if ((present & PRESENT.lang) !== 0 && obj['lang'] !== undefined) checkLang(obj['lang'], joinPointer(pointer, 'lang'), ctx);
@@ -184,6 +225,11 @@ export function checkRegistries(obj: JsonObject, type: string, pointer: string, 
       if (isObject(contents)) {
         for (const key in contents) if (DICT_KEY.test(key)) checkLang(key, joinPointer(pointer, 'contents', key), ctx);
       }
+      break;
+    }
+    case 'windows-registry-key': {
+      const key = obj['key'];
+      if (typeof key === 'string') checkRegistryHive(key, joinPointer(pointer, 'key'), ctx);
       break;
     }
     case 'software': {

@@ -163,3 +163,21 @@ describe('domain-name-invalid (§6.4 MUST: RFC 1034 / RFC 5890 domain name)', ()
     },
   );
 });
+
+describe('registry-hive-abbreviated (§6.17 MUST: the hive is fully expanded, HKEY_LOCAL_MACHINE not HKLM)', () => {
+  const key = (k: string): Record<string, unknown> => ({
+    type: 'windows-registry-key',
+    spec_version: '2.1',
+    id: 'windows-registry-key--2ba37ae7-2745-5082-9dfd-9486dad41016',
+    key: k,
+  });
+
+  // The first is §6.17's own example; the hive is case-preserved (a SHOULD), so any case of a full name is a full name.
+  it.each(['hkey_local_machine\\system\\bar\\foo', 'HKEY_LOCAL_MACHINE\\System\\Foo\\Bar', 'HKEY_CURRENT_USER', 'HKEY_USERS\\S-1-5-18'])('accepts %s', (k) => {
+    expect(find(validate(key(k)), 'registry-hive-abbreviated')).toEqual([]);
+  });
+
+  it.each(['HKLM\\Software\\Microsoft', 'hkcu\\Software', 'HKU', 'HKEY_LOCAL\\System', 'HKEY_LM\\System'])('refuses %s', (k) => {
+    expect(find(validate(key(k)), 'registry-hive-abbreviated')).toEqual([expect.objectContaining({ severity: 'error', path: '/key' })]);
+  });
+});

@@ -15,7 +15,7 @@ import { validate } from '../../../stix/validate.js';
 import type { AddResult, CollectionRef, DeleteFilter, NewObject } from '../../store/store.js';
 import { readBodyWithin } from '../body.js';
 import { collectionKey } from './read.js';
-import { findDuplicateKey } from '../duplicate-keys.js';
+import { findDuplicateKey } from '../../../stix/duplicate-keys.js';
 import { toNewObject, versionOf } from '../new-object.js';
 import { CHECKS_BEFORE_SIGNATURES, judgeSignatures, WRITE_CHECKS } from '../write-checks.js';
 import { runWritePolicy, UNBOUND } from '../write-policy.js';

@@ -1,3 +1,5 @@
+import type { Diagnostic } from './diagnostic.js';
+
 /**
  * Finds the first object member name that occurs twice in the same JSON object, in text `JSON.parse` has already
  * accepted. Returns its JSON pointer (relative to the text's root), or `undefined` when every name is unique.
@@ -55,4 +57,61 @@ function pointer(frames: readonly ({ names: Set<string>; key: string } | { names
   const tokens = frames.slice(0, -1).map((f) => (f.names !== undefined ? f.key : String(f.index)));
   tokens.push(name);
   return tokens.map((t) => '/' + t.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Member names of every object in a parsed JSON value (what `JSON.parse` kept: one per distinct name). */
+function memberCount(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const item of v) if (item !== null && typeof item === 'object') stack.push(item);
+      continue;
+    }
+    for (const key in v as Record<string, unknown>) {
+      count++;
+      const item = (v as Record<string, unknown>)[key];
+      if (item !== null && typeof item === 'object') stack.push(item);
+    }
+  }
+  return count;
+}
+
+// A member name ends with an unescaped quote followed by a colon; inside a string a quote is always escaped.
+const NAME_END = /"[ \t\r\n]*:/g;
+
+/** Member names written in JSON text that `JSON.parse` has accepted, duplicates included. */
+function nameCount(text: string): number {
+  let count = 0;
+  NAME_END.lastIndex = 0;
+  for (let m = NAME_END.exec(text); m !== null; m = NAME_END.exec(text)) {
+    let backslashes = 0;
+    for (let k = m.index - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
+    if (backslashes % 2 === 0) count++;
+  }
+  return count;
+}
+
+/**
+ * The pointer (relative to the text's root) of a member name that occurs twice in one object of `text`, which
+ * `JSON.parse` read as `value`; `undefined` when every name is unique. The common case costs one native regular
+ * expression scan: the text's names are counted and compared with the names `JSON.parse` kept, and only a difference
+ * (a duplicate was merged away) runs the exact search.
+ */
+export function duplicateKeyIn(text: string, value: unknown): string | undefined {
+  if (nameCount(text) === memberCount(value)) return undefined;
+  return findDuplicateKey(text);
+}
+
+/** The `json-duplicate-key` finding for a duplicate found at `path`. */
+export function duplicateKeyDiagnostic(path: string): Diagnostic {
+  const name = path.slice(path.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  return {
+    code: 'json-duplicate-key',
+    severity: 'error',
+    path,
+    message: `member name '${name}' occurs twice in one object: parsers keep different ones, so consumers would read different content (I-JSON, RFC 7493 §2.3; dictionary keys are unique, STIX 2.1 §2.3)`,
+  };
 }
