@@ -174,6 +174,10 @@ async function checkObjects(ctx: CollectionContext, objects: readonly Record<str
   });
   if (chunk.length > 0) handOver();
   const judged = (await Promise.all(verdicts)).flat();
+  if (judged.length !== awaitingSignatures.length) {
+    // never expected: a verdict missing here would otherwise be judged as nothing at all
+    throw new Error(`the verification pool answered ${judged.length} verdicts for ${awaitingSignatures.length} objects`);
+  }
   awaitingSignatures.forEach((a, i) => {
     const verdict = judgeSignatures(judged[i] as ObjectVerdict, writer);
     if (verdict.ok) accepted.push(a);
