@@ -60,6 +60,8 @@ const QUOTED: ReadonlyArray<readonly [string, RegExp]> = [
 // Numbers with separators, decimals, signs, exponents and percent.
 const NUMBER = /[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?%?/gi;
 const DIGIT = /\d/;
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * `norm-v1`: NFKC; code (fenced and inline) → `<code>`; URLs → `<url>`; quoted task text → `<text>`; numbers →
@@ -68,7 +70,8 @@ const DIGIT = /\d/;
  */
 export function normalizeTemplate(text: string): string {
   if (typeof text !== 'string') throw new DistillationInputError('template', 'the template must be a string');
-  let s = text.normalize('NFKC');
+  // NFKC leaves ASCII as it is; most prompts are ASCII and the normaliser would still copy them.
+  let s = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
   // Each rule runs only when the character it needs is present: most prompts have no code, URL or quotes, and a
   // replace scans the whole text even when nothing matches.
   if (s.includes('`') || s.includes('~~~')) s = s.replace(FENCED_CODE, ` ${SLOTS.code} `).replace(INLINE_CODE, ` ${SLOTS.code} `);
@@ -211,6 +214,19 @@ function shingleWords(n: number): Int32Array {
   return shingleBuffer.subarray(0, n);
 }
 const wordStarts: number[] = [];
+
+// Signatures are cut from shared slabs: a typed array of 512 bytes gets its own off-heap buffer, whose allocation and
+// release by the garbage collector cost more than computing the signature. A slab lives while any of its signatures does.
+const SLAB_SIGNATURES = 256;
+let slab = new Uint32Array(0);
+let slabNext = SLAB_SIGNATURES;
+function signatureSlot(): Uint32Array {
+  if (slabNext === SLAB_SIGNATURES) {
+    slab = new Uint32Array(MINHASH_SIZE * SLAB_SIGNATURES);
+    slabNext = 0;
+  }
+  return slab.subarray(MINHASH_SIZE * slabNext, MINHASH_SIZE * ++slabNext);
+}
 const seenShingles = new Set<number>();
 
 function shingles(normalized: string): Set<string> {
@@ -342,7 +358,7 @@ export function fingerprintNormalized(
       weights[bit + 32] = (weights[bit + 32] as number) + ((s1 >>> (31 - bit)) & 1 ? 1 : -1);
     }
   }
-  const signature = new Uint32Array(MINHASH_SIZE);
+  const signature = signatureSlot();
   for (let i = 0; i < MINHASH_SIZE; i++) signature[i] = ((biased[i] as number) ^ 0x80000000) >>> 0;
   // Band b is keyed over the ASCII digits of b followed by its rows as big-endian 32-bit words; its value is the
   // first 32 bits of the keyed hash (HMAC digest, or SipHash's high word).

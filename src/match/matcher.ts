@@ -10,7 +10,8 @@ import type { Intel, IntelItem } from './intel.js';
 import { KeyRing } from './key-ring.js';
 import { PatternIndex } from './pattern-index.js';
 import type { PatternIndexOptions, PatternRejection, RequestHits } from './pattern-index.js';
-import { RequestViewer } from './request-view.js';
+import { RequestViewer, sameView, viewFields } from './request-view.js';
+import type { ViewFields } from './request-view.js';
 
 /**
  * Streams a lab's requests past a peer's intelligence and tallies, per matched item, which of the lab's accounts
@@ -88,8 +89,10 @@ interface Kept {
 }
 
 const IP_CAP = 100_000;
-/** Distinct request views whose pattern hits are remembered before the memory is dropped and refilled. */
-const VIEW_CACHE = 200_000;
+/** Accounts whose recent request views are remembered before the memory is dropped and refilled. */
+const VIEW_ACCOUNTS = 100_000;
+/** Views remembered per account (an account rotating through more addresses or clients just misses more). */
+const VIEWS_PER_ACCOUNT = 4;
 
 /** A tally with nothing counted yet, first and last seen at `at`. */
 export function emptyTally(item: IntelItem, at: number): ItemTally {
@@ -105,8 +108,8 @@ export class IntelMatcher {
   private readonly fingerprints: FingerprintIndex;
   private readonly fingerprintItems: IntelItem[] = [];
   private readonly tallies = new Map<IntelItem, ItemTally>();
-  /** Pattern hits by request view ({@link RequestViewer.viewKey}), for requests without prompt fingerprints. */
-  private readonly viewHits = new Map<string, RequestHits>();
+  /** Per account, its latest request views ({@link sameView}) and their pattern hits, for requests without prompt fingerprints. */
+  private readonly views = new Map<string, Array<{ readonly view: ViewFields; readonly hits: RequestHits }>>();
   private readonly kept = new Map<string, Kept[]>();
   /** Requests per account so far (for prompt sampling and the account count). */
   private readonly accounts = new Map<string, number>();
@@ -168,13 +171,23 @@ export class IntelMatcher {
       // Without a prompt fingerprint, what the patterns see depends only on the request's fields, which repeat
       // request after request: the hits of a view are remembered (bounded), and its observation built only when a
       // combined pattern needs the request kept.
-      const key = this.viewer.viewKey(record);
-      hits = this.viewHits.get(key);
+      let views = this.views.get(record.account_id);
+      if (views === undefined) {
+        if (this.views.size >= VIEW_ACCOUNTS) this.views.clear();
+        this.views.set(record.account_id, (views = []));
+      }
+      for (const v of views) {
+        if (sameView(v.view, record)) {
+          hits = v.hits;
+          break;
+        }
+      }
       if (hits === undefined) {
         obs = this.viewer.observe(record, 0, fps);
         hits = this.patterns.test(obs);
-        if (this.viewHits.size >= VIEW_CACHE) this.viewHits.clear();
-        this.viewHits.set(key, hits);
+        // The account's latest views, oldest replaced first.
+        if (views.length >= VIEWS_PER_ACCOUNT) views.shift();
+        views.push({ view: viewFields(record), hits });
       }
     } else {
       obs = this.viewer.observe(record, 0, fps);

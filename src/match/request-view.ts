@@ -65,6 +65,41 @@ export function asnNumber(asn: string | undefined): number | undefined {
   return n <= 4294967295 ? n : undefined;
 }
 
+/** The fields of a request its observation is built from, time and prompt aside. */
+export type ViewFields = Pick<TelemetryRecord, 'account_id' | 'client_ip' | 'user_agent' | 'asn' | 'client_host' | 'payment_fingerprint' | 'signup_channel' | 'status'>;
+
+/** A copy of a request's {@link ViewFields} (without the prompt and the rest, so keeping it keeps little alive). */
+export function viewFields(r: TelemetryRecord): ViewFields {
+  return {
+    account_id: r.account_id,
+    client_ip: r.client_ip,
+    user_agent: r.user_agent,
+    asn: r.asn,
+    client_host: r.client_host,
+    payment_fingerprint: r.payment_fingerprint,
+    signup_channel: r.signup_channel,
+    status: r.status,
+  };
+}
+
+/**
+ * Whether two requests have the same observation, time and prompt fingerprints aside: every field
+ * {@link RequestViewer.observe} reads is equal. Requests of one account from one address and client are, so a caller
+ * can reuse what it learnt from the first instead of building and testing the observation again.
+ */
+export function sameView(a: ViewFields, b: ViewFields): boolean {
+  return (
+    a.account_id === b.account_id &&
+    a.client_ip === b.client_ip &&
+    a.user_agent === b.user_agent &&
+    a.asn === b.asn &&
+    a.client_host === b.client_host &&
+    a.payment_fingerprint === b.payment_fingerprint &&
+    a.signup_channel === b.signup_channel &&
+    a.status === b.status
+  );
+}
+
 /** Turns requests into observations; holds the pseudonym and fingerprint caches, so one viewer serves a whole run. */
 export class RequestViewer {
   private readonly options: RequestViewOptions;
@@ -102,26 +137,6 @@ export class RequestViewer {
       out.push({ ...fp, length_bucket: bucket });
     }
     return out;
-  }
-
-  /**
-   * A string that is the same for two requests exactly when their observations, prompt fingerprints and time aside,
-   * are the same: every field {@link observe} reads, each prefixed with its length so no two field lists run
-   * together. Requests of one account from one address and client share it, so a caller can remember which patterns
-   * such a request satisfied instead of building and testing its observation again.
-   */
-  viewKey(record: TelemetryRecord): string {
-    const f = (v: string | undefined) => (v === undefined ? '-' : `${v.length}:${v}`);
-    return (
-      f(record.client_ip) +
-      f(record.user_agent) +
-      f(record.asn) +
-      f(record.client_host) +
-      f(record.account_id) +
-      f(record.payment_fingerprint) +
-      f(record.signup_channel) +
-      f(record.status)
-    );
   }
 
   /**

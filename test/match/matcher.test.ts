@@ -58,6 +58,24 @@ describe('IntelMatcher', () => {
     return m.finish();
   };
 
+  it('counts each request by its own fields when one account moves between addresses and clients', () => {
+    // hydra's indicator covers 198.51.100.0/25. One account cycles through six address/client pairs, more than the
+    // matcher remembers per account, for 60 requests (after its first 8, one in 16 is sampled for prompts: none here).
+    const pairs = [
+      ['198.51.100.7', 'a/1'],
+      ['192.0.2.1', 'a/1'],
+      ['198.51.100.7', 'b/2'],
+      ['192.0.2.2', 'b/2'],
+      ['198.51.100.200', 'a/1'],
+      ['192.0.2.3', 'c/3'],
+    ] as const;
+    const records = Array.from({ length: 60 }, (_, i) => rec({ account_id: 'b-mover', client_ip: pairs[i % 6]![0], user_agent: pairs[i % 6]![1], timestamp: t0 + i * 1000 }));
+    const tally = run(records).tallies.find((t) => t.item.objectId === hydra.indicators[0]!.id)!;
+    // Pairs 0 and 2 are inside the /25, pair 4 (.200) is not: 2 of every 6 requests.
+    expect(tally.requests).toBe(20);
+    expect([...tally.ips].sort()).toEqual(['198.51.100.7']);
+  });
+
   const records = [
     rec({}),
     rec({ account_id: 'b-1', client_ip: '198.51.100.3' }),
