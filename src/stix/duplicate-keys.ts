@@ -84,6 +84,8 @@ const NAME_END = /"[ \t\r\n]*:/g;
 
 /** Member names written in JSON text that `JSON.parse` has accepted, duplicates included. */
 function nameCount(text: string): number {
+  // Without an escaped quote in the text, every match ends a name: one native pass, no loop in JavaScript.
+  if (!text.includes('\\"')) return text.match(NAME_END)?.length ?? 0;
   let count = 0;
   NAME_END.lastIndex = 0;
   for (let m = NAME_END.exec(text); m !== null; m = NAME_END.exec(text)) {
