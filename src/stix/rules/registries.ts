@@ -138,6 +138,41 @@ function checkExternalIds(obj: JsonObject, type: string, pointer: string, ctx: R
   }
 }
 
+/** An RFC 2047 §2 encoded-word: `=?charset?B|Q?text?=`. */
+const ENCODED_WORD = /=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=/;
+
+/**
+ * §6.6: "Header field values that have been encoded as described in section 2 of RFC 2047 MUST be decoded before
+ * inclusion in Email Message object properties". Checked on the properties that carry header values: subject,
+ * message_id, content_type, received_lines, additional_header_fields and the MIME parts' content headers.
+ */
+function checkEmailHeaders(obj: JsonObject, pointer: string, ctx: RuleContext): void {
+  const check = (value: unknown, path: string): void => {
+    if (typeof value === 'string' && ENCODED_WORD.test(value)) {
+      reportError(ctx, 'email-header-encoded', path, `header value '${value.length > 60 ? value.slice(0, 57) + '...' : value}' is still RFC 2047 encoded; it must be decoded (§6.6 MUST)`);
+    }
+  };
+  for (const name of ['subject', 'message_id', 'content_type'] as const) check(obj[name], joinPointer(pointer, name));
+  const lines = obj['received_lines'];
+  if (Array.isArray(lines)) for (let i = 0; i < lines.length; i++) check(lines[i], joinPointer(pointer, 'received_lines', i));
+  const extra = obj['additional_header_fields'];
+  if (isObject(extra)) {
+    for (const key in extra) {
+      const v = extra[key];
+      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) check(v[i], joinPointer(pointer, 'additional_header_fields', key, i));
+      else check(v, joinPointer(pointer, 'additional_header_fields', key));
+    }
+  }
+  const parts = obj['body_multipart'];
+  if (Array.isArray(parts)) {
+    for (let i = 0; i < parts.length; i++) {
+      const part: unknown = parts[i];
+      if (!isObject(part)) continue;
+      for (const name of ['content_type', 'content_disposition'] as const) check(part[name], joinPointer(pointer, 'body_multipart', i, name));
+    }
+  }
+}
+
 /** The Windows registry's root keys, as Windows names them in full. */
 const FULL_HIVES: ReadonlySet<string> = new Set([
   'HKEY_CLASSES_ROOT',
@@ -227,6 +262,9 @@ export function checkRegistries(obj: JsonObject, type: string, pointer: string, 
       }
       break;
     }
+    case 'email-message':
+      checkEmailHeaders(obj, pointer, ctx);
+      break;
     case 'windows-registry-key': {
       const key = obj['key'];
       if (typeof key === 'string') checkRegistryHive(key, joinPointer(pointer, 'key'), ctx);

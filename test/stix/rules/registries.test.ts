@@ -181,3 +181,39 @@ describe('registry-hive-abbreviated (§6.17 MUST: the hive is fully expanded, HK
     expect(find(validate(key(k)), 'registry-hive-abbreviated')).toEqual([expect.objectContaining({ severity: 'error', path: '/key' })]);
   });
 });
+
+describe('email-header-encoded (§6.6 MUST: RFC 2047 encoded header values are decoded)', () => {
+  const msg = (extra: Record<string, unknown>): Record<string, unknown> => ({
+    type: 'email-message',
+    spec_version: '2.1',
+    id: 'email-message--72b7698f-10c2-565a-a2a6-b4996a2f2265',
+    is_multipart: false,
+    ...extra,
+  });
+
+  it('accepts decoded values, and text that only looks a little like an encoded word', () => {
+    // §6.6's own example, decoded.
+    expect(find(validate(msg({ subject: 'this is some text', received_lines: ['from mx.example.com'] })), 'email-header-encoded')).toEqual([]);
+    expect(find(validate(msg({ subject: 'a =? b ?= c' })), 'email-header-encoded')).toEqual([]);
+  });
+
+  it('refuses encoded words wherever a header value sits', () => {
+    // §6.6's own example, still encoded; then a base64 encoded word in an additional header and in a MIME part.
+    const ds = validate(
+      msg({
+        subject: '=?iso-8859-1?q?this=20is=20some=20text?=',
+        additional_header_fields: { 'X-Mailer': ['=?UTF-8?B?SGVsbG8=?='] },
+      }),
+    );
+    expect(find(ds, 'email-header-encoded').map((d) => [d.severity, d.path])).toEqual([
+      ['error', '/subject'],
+      ['error', '/additional_header_fields/X-Mailer/0'],
+    ]);
+    const multipart = validate({
+      ...msg({}),
+      is_multipart: true,
+      body_multipart: [{ body: 'hi', content_type: 'text/plain', content_disposition: 'attachment; filename="=?UTF-8?Q?r=C3=A9sum=C3=A9.txt?="' }],
+    });
+    expect(find(multipart, 'email-header-encoded').map((d) => d.path)).toEqual(['/body_multipart/0/content_disposition']);
+  });
+});
