@@ -11,7 +11,7 @@ import { KeyRing } from './key-ring.js';
 import { PatternIndex } from './pattern-index.js';
 import type { PatternIndexOptions, PatternRejection, RequestHits } from './pattern-index.js';
 import { RequestViewer, sameView, viewFields } from './request-view.js';
-import type { ViewFields } from './request-view.js';
+import type { RequestFingerprint, ViewFields } from './request-view.js';
 
 /**
  * Streams a lab's requests past a peer's intelligence and tallies, per matched item, which of the lab's accounts
@@ -89,8 +89,20 @@ interface Kept {
 }
 
 const IP_CAP = 100_000;
-/** Accounts whose recent request views are remembered before the memory is dropped and refilled. */
-const VIEW_ACCOUNTS = 100_000;
+/** Request views remembered over all accounts before they are all dropped and remembered afresh. */
+const VIEW_LIMIT = 400_000;
+const NO_FINGERPRINTS: readonly RequestFingerprint[] = [];
+
+/** A request view ({@link sameView}) of an account and the patterns it satisfied. */
+interface AccountView {
+  readonly view: ViewFields;
+  readonly hits: RequestHits;
+}
+
+interface AccountState {
+  requests: number;
+  views: AccountView[] | undefined;
+}
 /** Views remembered per account (an account rotating through more addresses or clients just misses more). */
 const VIEWS_PER_ACCOUNT = 4;
 
@@ -108,11 +120,11 @@ export class IntelMatcher {
   private readonly fingerprints: FingerprintIndex;
   private readonly fingerprintItems: IntelItem[] = [];
   private readonly tallies = new Map<IntelItem, ItemTally>();
-  /** Per account, its latest request views ({@link sameView}) and their pattern hits, for requests without prompt fingerprints. */
-  private readonly views = new Map<string, Array<{ readonly view: ViewFields; readonly hits: RequestHits }>>();
+  /** Views remembered over all accounts. */
+  private viewCount = 0;
   private readonly kept = new Map<string, Kept[]>();
-  /** Requests per account so far (for prompt sampling and the account count). */
-  private readonly accounts = new Map<string, number>();
+  /** Per account: requests so far (for prompt sampling and the account count) and its latest views. */
+  private readonly accounts = new Map<string, AccountState>();
   private readonly sampleAll: boolean;
   private readonly scope: 'account' | 'all';
   private readonly maxKeptPerPattern: number;
@@ -162,21 +174,20 @@ export class IntelMatcher {
   /** Matches one request. */
   add(record: TelemetryRecord): void {
     this.requests++;
-    const n = (this.accounts.get(record.account_id) ?? 0) + 1;
-    this.accounts.set(record.account_id, n);
-    const fps = this.sampleAll || sampled(n) ? this.viewer.fingerprintsOf(record) : [];
+    let account = this.accounts.get(record.account_id);
+    if (account === undefined) this.accounts.set(record.account_id, (account = { requests: 0, views: undefined }));
+    const n = ++account.requests;
+    const fps = this.sampleAll || sampled(n) ? this.viewer.fingerprintsOf(record) : NO_FINGERPRINTS;
     let obs: PreparedObservation | undefined;
     let hits: RequestHits | undefined;
     if (fps.length === 0) {
       // Without a prompt fingerprint, what the patterns see depends only on the request's fields, which repeat
-      // request after request: the hits of a view are remembered (bounded), and its observation built only when a
-      // combined pattern needs the request kept.
-      let views = this.views.get(record.account_id);
-      if (views === undefined) {
-        if (this.views.size >= VIEW_ACCOUNTS) this.views.clear();
-        this.views.set(record.account_id, (views = []));
-      }
-      for (const v of views) {
+      // request after request: the hits of the account's latest views are remembered (bounded), and an observation
+      // is built only for a new view or when a combined pattern needs the request kept.
+      if (this.viewCount >= VIEW_LIMIT) this.dropViews();
+      const views = (account.views ??= []);
+      for (let i = 0; i < views.length; i++) {
+        const v = views[i] as AccountView;
         if (sameView(v.view, record)) {
           hits = v.hits;
           break;
@@ -185,8 +196,9 @@ export class IntelMatcher {
       if (hits === undefined) {
         obs = this.viewer.observe(record, 0, fps);
         hits = this.patterns.test(obs);
-        // The account's latest views, oldest replaced first.
+        // Oldest replaced first.
         if (views.length >= VIEWS_PER_ACCOUNT) views.shift();
+        else this.viewCount++;
         views.push({ view: viewFields(record), hits });
       }
     } else {
@@ -194,8 +206,9 @@ export class IntelMatcher {
       hits = this.patterns.test(obs);
     }
     let hit = false;
-    for (const slot of hits.matched) {
-      const item = this.patternItems[slot] as IntelItem;
+    const matched = hits.matched;
+    for (let i = 0; i < matched.length; i++) {
+      const item = this.patternItems[matched[i] as number] as IntelItem;
       if (item.validUntil !== undefined && record.timestamp >= item.validUntil) continue;
       this.tally(item, record);
       hit = true;
@@ -214,6 +227,11 @@ export class IntelMatcher {
       }
     }
     if (hit) this.matchedRequests++;
+  }
+
+  private dropViews(): void {
+    for (const a of this.accounts.values()) a.views = undefined;
+    this.viewCount = 0;
   }
 
   private keep(slot: number, record: TelemetryRecord, obs: PreparedObservation): void {
