@@ -1,4 +1,5 @@
 import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { formatLocation } from '../stix/location.js';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -190,7 +191,7 @@ function parseConvertArgs(argv: string[]): ConvertArgs {
 /** Formats one issue for stderr. */
 export function formatIssue(input: string, issue: ConvertIssue, format: 'text' | 'json'): string {
   if (format === 'json') return JSON.stringify({ input, ...issue }) + '\n';
-  const where = issue.record === undefined ? input : `${input}#${issue.record}`;
+  const where = formatLocation({ ...issue, input });
   const what = issue.stix_id === undefined ? '' : ` ${issue.stix_id}`;
   const fragment = issue.fragment === undefined ? '' : ` [${issue.fragment}]`;
   return `${where}:${what} ${issue.code}: ${issue.message}${fragment}\n`;

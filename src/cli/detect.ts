@@ -11,7 +11,7 @@ import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { KEY_HELP, parseKeyOptions } from './key-options.js';
-import { LAB_OPTIONS, labIdentity, telemetryOptions, telemetrySources } from './lab-options.js';
+import { LAB_OPTIONS, badLinesText, labIdentity, telemetryOptions, telemetrySources } from './lab-options.js';
 
 /** `distill-intel detect --help`. */
 export const DETECT_HELP = `Usage: distill-intel detect --key <spec> [--report REPORT.json] [--out BUNDLE.json] [--push URL/COLLECTION ...] <logs...|->
@@ -115,8 +115,7 @@ export async function runDetect(argv: string[], io: CliIo): Promise<number> {
   const result = detector.finish();
   if (v.report !== undefined) await writeFile(resolve(io.cwd, v.report), JSON.stringify(detectionReport(result, reader), null, 2) + '\n', { mode: 0o600 });
 
-  for (const b of reader.stats.bad.slice(0, 20)) io.stderr.write(`${b.input}:${b.line}: ${b.reason}\n`);
-  if (reader.stats.badCount > 20) io.stderr.write(`... ${reader.stats.badCount - 20} more bad lines (all counted in the report)\n`);
+  io.stderr.write(badLinesText(reader.stats.bad, reader.stats.badCount));
   for (const f of reader.failures) io.stderr.write(`unreadable ${f.input}: ${f.message}\n`);
   const s = result.stats;
   io.stderr.write(`detected: ${s.campaigns} campaigns, ${s.campaign_accounts} accounts, from ${s.requests} requests of ${s.accounts} accounts; ${reader.stats.badCount} bad lines\n`);

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { seededIds } from '../distillation/deterministic-ids.js';
 import { organizationIdentity } from '../distillation/identity.js';
+import { formatLocation } from '../stix/location.js';
 import type { Identity } from '../stix/types/index.js';
+import type { BadLine } from '../telemetry/bad-lines.js';
 import { parseFieldMap } from '../telemetry/field-map.js';
 import { fileSource } from '../telemetry/telemetry-reader.js';
 import type { TelemetryReaderOptions, TelemetrySource } from '../telemetry/telemetry-reader.js';
@@ -69,4 +71,15 @@ export function telemetrySources(names: readonly string[], io: CliIo): Telemetry
   return (names.length === 0 ? ['-'] : names).map((n) =>
     n === '-' ? { name: '-', bytes: io.stdin as AsyncIterable<Uint8Array | string> } : fileSource(resolve(io.cwd, n), n),
   );
+}
+
+/** Bad telemetry lines printed on stderr; the rest are counted (and kept in the report). */
+const BAD_LINES_SHOWN = 20;
+
+/** The first bad telemetry lines, each `input:line: reason`, then how many more there were. */
+export function badLinesText(bad: readonly BadLine[], badCount: number): string {
+  let out = '';
+  for (const b of bad.slice(0, BAD_LINES_SHOWN)) out += `${formatLocation({ input: b.input, line: b.line })}: ${b.reason}\n`;
+  if (badCount > BAD_LINES_SHOWN) out += `... ${badCount - BAD_LINES_SHOWN} more bad lines (all counted in the report)\n`;
+  return out;
 }

@@ -1,4 +1,5 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { formatLocation } from '../stix/location.js';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { matchTelemetry } from '../match/match-telemetry.js';
@@ -12,7 +13,7 @@ import { describeFailure } from './failure.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { KEY_HELP, parseKeyOptions } from './key-options.js';
-import { LAB_OPTIONS, labIdentity, telemetryOptions, telemetrySources } from './lab-options.js';
+import { LAB_OPTIONS, badLinesText, labIdentity, telemetryOptions, telemetrySources } from './lab-options.js';
 
 /** `distill-intel match --help`. */
 export const MATCH_HELP = `Usage: distill-intel match (--intel <file> | --url <url> --collection <c>) --key <spec> [options] <logs...|->
@@ -120,7 +121,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
         }
         for await (const record of readStixObjects(createReadStream(resolve(io.cwd, name)))) {
           if (record.kind === 'object') intel.push(record.object);
-          else io.stderr.write(`intel ${name}#${record.index}: not read: ${record.message}\n`);
+          else io.stderr.write(`intel ${formatLocation({ ...record, input: name })}: not read: ${record.message}\n`);
         }
       }
     } else {
@@ -166,6 +167,7 @@ export async function runMatch(argv: string[], io: CliIo): Promise<number> {
   );
   for (const r of s.patternsRejected) io.stderr.write(`pattern refused ${r.id}: ${r.message}\n`);
   for (const k of s.missingKeyIds) io.stderr.write(`key not held: ${k} (objects made under it cannot match)\n`);
+  if (report.input !== undefined) io.stderr.write(badLinesText(report.input.first_bad_lines, report.input.bad_lines));
   for (const u of report.input?.unreadable ?? []) io.stderr.write(`unreadable ${u.input}: ${u.message}\n`);
   let code: number = (report.input?.unreadable.length ?? 0) > 0 ? EXIT.findings : EXIT.ok;
 

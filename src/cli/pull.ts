@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatLocation } from '../stix/location.js';
 import { once } from 'node:events';
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -337,7 +338,7 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
           if (first === undefined) return;
           invalid++;
           progress.clear();
-          io.stderr.write(`distill-intel pull: left out invalid ${String(obj['id'] ?? '(no id)')}: ${first.path}: ${first.code}: ${first.message}\n`);
+          io.stderr.write(`distill-intel pull: left out invalid ${String(obj['id'] ?? '(no id)')}: ${formatLocation({ pointer: first.path })}: ${first.code}: ${first.message}\n`);
         };
       }
       if (checkpoint !== undefined) syncOptions['checkpoint'] = checkpoint;

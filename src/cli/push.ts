@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
+import { formatFindingLocation } from '../stix/location.js';
 import { resolve } from 'node:path';
 import { registerDistillationExtensions } from '../distillation/definitions.js';
 import type { ParseDiagnostic } from '../stix/safe-json.js';
@@ -134,6 +135,25 @@ async function sendBatch(
   }
 }
 
+/** Key of an object version, as status failures name it (id and version). */
+function versionKey(id: unknown, version: unknown): string {
+  return `${String(id)}\u0000${String(version)}`;
+}
+
+/**
+ * Names the objects of failures added since `from` by where they are in the user's files: the server's message
+ * points into the envelope it received (`objects/12: ...`), which means nothing to someone looking at their file.
+ */
+function placeFailures(report: PushReport, from: number, places: ReadonlyMap<string, string>): void {
+  for (let i = from; i < report.failures.length; i++) {
+    const f = report.failures[i] as StatusDetails;
+    // Objects without `modified` (SCOs) have a version the server makes up: fall back to the id.
+    const place = places.get(versionKey(f.id, f.version)) ?? places.get(String(f.id));
+    if (place === undefined) continue;
+    report.failures[i] = { ...f, message: `${place}: ${(f.message ?? '(the server gave no message)').replace(/^objects\/\d+: /, '')}` };
+  }
+}
+
 /**
  * Why an object must not be sent, if it must not: signatures that can never verify anywhere, or (with a trust store)
  * an object that store does not trust.
@@ -152,7 +172,8 @@ function invalidReason(o: JudgedObject): string {
   if (errors.length === 0) return 'STIX 2.0 content (stix-2.0-content): convert it with "distill-intel upgrade" first';
   const codes = [...new Set(errors.map((d) => d.code))].join(', ');
   const first = errors[0] as ParseDiagnostic;
-  return `invalid (${codes}): ${first.path === o.pointer ? '' : `${first.path}: `}${first.message}`;
+  // The message is printed after the first error's own location.
+  return `invalid (${codes}): ${first.message}`;
 }
 
 function textReport(r: PushReport): string {
@@ -228,11 +249,17 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
       if (stopped) break;
       const stream = name === '-' ? io.stdin : createReadStream(resolve(io.cwd, name));
       let batch: Record<string, unknown>[] = [];
+      // Where each object of the batch sits in its file, to name it so in failures.
+      let places = new Map<string, string>();
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
         const b = batch;
+        const p = places;
         batch = [];
+        places = new Map();
+        const from = report.failures.length;
         await sendBatch(collection, b, report, v['no-wait'] !== true, waitTimeoutMs);
+        placeFailures(report, from, p);
         progress.update({
           count: report.sent,
           ...(knownTotal ? { done: bytesDone, total: totalBytes } : {}),
@@ -249,10 +276,14 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
           const obj = o.value as Record<string, unknown>;
           const isObject = obj !== null && typeof obj === 'object' && !Array.isArray(obj);
           const refusal = !o.clean ? invalidReason(o) : isObject ? wouldNotVerify(obj, trust) : undefined;
+          // Where the object is in the file (NDJSON: its line; a bundle: line, column and /objects/<i>).
+          const place = formatFindingLocation({ path: o.pointer, line: o.line, ...(o.column === undefined ? {} : { column: o.column }), ...(o.record === undefined ? {} : { record: o.record }) }, name);
           if (refusal !== undefined || !isObject) {
             report.failure_count++;
             const id = isObject && typeof obj['id'] === 'string' ? obj['id'] : '(no id)';
-            report.failures.push({ id, version: isObject ? versionOf(obj) : '', message: `not sent: ${refusal ?? 'not a JSON object'}` });
+            const firstError = o.clean ? undefined : o.diagnostics.find((d) => d.severity === 'error');
+            const at = firstError === undefined ? place : formatFindingLocation(firstError, name);
+            report.failures.push({ id, version: isObject ? versionOf(obj) : '', message: `${at}: not sent: ${refusal ?? 'not a JSON object'}` });
             if (stopOnInvalid && !o.clean) {
               await flush();
               stopped = true;
@@ -260,6 +291,8 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
             }
             continue;
           }
+          places.set(versionKey(obj['id'], versionOf(obj)), place);
+          places.set(String(obj['id']), place);
           batch.push(obj);
           if (batch.length >= batchSize) await flush();
         }
@@ -273,6 +306,7 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
         }
       })();
       await validateStream(counted, {
+        positions: true,
         onObject: (o) => {
           for (const d of o.diagnostics) own.add(d);
           judged.push(o);
@@ -280,7 +314,7 @@ export async function runPush(argv: string[], io: CliIo): Promise<number> {
         onDiagnostic: (d) => {
           // Findings about the input rather than one judged object: text that is not JSON, the bundle's own properties.
           if (own.has(d) || d.severity !== 'error' || stopped) return;
-          report.unreadable.push(`${name}: ${d.line === undefined ? '' : `line ${d.line}: `}${d.path === '' ? '' : `${d.path}: `}${d.code}: ${d.message}`);
+          report.unreadable.push(`${formatFindingLocation(d, name)}: ${d.code}: ${d.message}`);
           if (stopOnInvalid) stopped = true;
         },
       });

@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
+import { formatLocation } from '../stix/location.js';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readStixObjects } from '../convert/stix-stream.js';
@@ -68,7 +69,7 @@ export async function runReport(argv: string[], io: CliIo): Promise<number> {
           if (r.kind === 'object') objects.push(r.object);
           else {
             unreadable++;
-            io.stderr.write(`${name}#${r.index}: not read: ${r.message}\n`);
+            io.stderr.write(`${formatLocation({ ...r, input: name })}: not read: ${r.message}\n`);
           }
         }
       }

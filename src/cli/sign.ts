@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, openSync, readFileSync, writeSync } from 'node:fs';
+import { formatLocation } from '../stix/location.js';
 import { resolve } from 'node:path';
 import { readStixObjects } from '../convert/stix-stream.js';
 import { ProvenanceError } from '../provenance/errors.js';
@@ -86,7 +87,7 @@ async function signAll(
       for await (const record of readStixObjects(stream as AsyncIterable<string | Uint8Array>)) {
         if (record.kind === 'error') {
           refused++;
-          io.stderr.write(`distill-intel sign: unreadable ${name}#${record.index}: ${record.message}\n`);
+          io.stderr.write(`distill-intel sign: unreadable ${formatLocation({ ...record, input: name })}: ${record.message}\n`);
           continue;
         }
         try {

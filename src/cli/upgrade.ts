@@ -1,7 +1,9 @@
 import { newIdentifier } from '../stix/ids.js';
 import { parse } from '../stix/parse.js';
 import type { ParseDiagnostic } from '../stix/parse.js';
+import { formatFindingLocation } from '../stix/location.js';
 import { parseJsonText } from '../stix/safe-json.js';
+import { locatePointers } from '../stix/text-positions.js';
 import { upgrade } from '../stix/upgrade.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
@@ -62,8 +64,15 @@ export async function runUpgrade(argv: string[], io: CliIo): Promise<number> {
   let problems = 0;
   const report = (input: string, d: ParseDiagnostic): void => {
     if (d.severity === 'error') problems++;
-    const at = d.line === undefined ? d.path || '/' : `${d.line}${d.column === undefined ? '' : `:${d.column}`} ${d.path}`;
-    io.stderr.write(`${input}: ${at}: ${d.severity} ${d.code}: ${d.message}\n`);
+    io.stderr.write(`${formatFindingLocation(d, input)}: ${d.severity} ${d.code}: ${d.message}\n`);
+  };
+  /** Reports findings about one value read from `text` (a document, or one NDJSON line starting at `line`). */
+  const reportIn = (input: string, source: JsonValueText, found: readonly ParseDiagnostic[]): void => {
+    const at = locatePointers(source.text, found.filter((d) => d.line === undefined).map((d) => d.path), source.line - 1);
+    for (const d of found) {
+      const p = d.line === undefined ? at.get(d.path) : undefined;
+      report(input, p === undefined ? d : { ...d, line: p.line, column: p.column });
+    }
   };
 
   const objects: Array<Record<string, unknown>> = [];
@@ -75,9 +84,9 @@ export async function runUpgrade(argv: string[], io: CliIo): Promise<number> {
       report(name, values.error);
       continue;
     }
-    for (const value of values.values) {
-      const result = upgrade(value);
-      for (const d of result.diagnostics) report(name, d);
+    for (const entry of values.values) {
+      const result = upgrade(entry.value);
+      reportIn(name, entry, result.diagnostics);
       if (result.bundleId !== undefined) bundleIds.push(result.bundleId);
       upgraded += result.upgraded;
       objects.push(...result.objects);
@@ -92,7 +101,7 @@ export async function runUpgrade(argv: string[], io: CliIo): Promise<number> {
     output = JSON.stringify({ type: 'bundle', id, objects }, null, 2) + '\n';
   }
   // The output must stand as STIX 2.1 on its own: judge the text written exactly as `validate` would.
-  if (output !== '') for (const d of parse(output).diagnostics) if (d.severity === 'error') report('output', d);
+  if (output !== '') for (const d of parse(output, { positions: true }).diagnostics) if (d.severity === 'error') report('output', d);
 
   const sink = openOutput(io, parsed.values.out);
   try {
@@ -107,22 +116,30 @@ export async function runUpgrade(argv: string[], io: CliIo): Promise<number> {
   return problems > 0 ? EXIT.findings : EXIT.ok;
 }
 
+/** A value read from the input, with its text and the line that text starts on (to place findings). */
+interface JsonValueText {
+  readonly value: unknown;
+  readonly text: string;
+  readonly line: number;
+}
+
 /** One JSON document, or NDJSON records; the first syntax error otherwise. */
-function readJsonValues(text: string): { values: unknown[]; error?: ParseDiagnostic } {
+function readJsonValues(text: string): { values: JsonValueText[]; error?: ParseDiagnostic } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const whole = parseJsonText(body);
-  if (whole.ok) return { values: [whole.value] };
+  if (whole.ok) return { values: [{ value: whole.value, text: body, line: 1 }] };
   const lines = body.split('\n');
-  const values: unknown[] = [];
+  const values: JsonValueText[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).trim();
-    if (line === '') continue;
-    const record = parseJsonText(line, '/' + String(values.length), i);
+    const line = (lines[i] as string).replace(/\r$/, '');
+    if (line.trim() === '') continue;
+    // Findings of an NDJSON line point into that line's object: the pointer carries no record number.
+    const record = parseJsonText(line, '', i);
     if (!record.ok) {
       const fallback: ParseDiagnostic = { code: 'json-syntax', severity: 'error', path: '', message: 'not JSON' };
       return { values: [], error: (i === 0 || values.length === 0 ? whole.diagnostic : record.diagnostic) ?? fallback };
     }
-    values.push(record.value);
+    values.push({ value: record.value, text: line, line: i + 1 });
   }
   return { values };
 }

@@ -5,6 +5,7 @@ import type { AuditReport } from '../distillation/audit-share.js';
 import { registerDistillationExtensions } from '../distillation/definitions.js';
 import { parse } from '../stix/parse.js';
 import type { ParseDiagnostic } from '../stix/parse.js';
+import { formatFindingLocation } from '../stix/location.js';
 import { parseJsonText } from '../stix/safe-json.js';
 import { validateStream } from '../stix/validate-stream.js';
 import type { TextChunks } from '../stix/validate-stream.js';
@@ -31,7 +32,8 @@ Options:
   --audit-share         also list every value that could identify a customer or a person (IPs, domains, email
                         domains, account pseudonyms, fingerprints, free text), where it sits, whether it is
                         pseudonymised and the TLP marking covering it; problems found count as errors
-  --format text         one line per finding, "file: pointer: severity code: message", then a summary (default)
+  --format text         one line per finding, "file:line:column pointer: severity code: message" (the pointer
+                        into the document, or into the line's object for NDJSON), then a summary (default)
   --format json         one JSON report with every finding (no limit per code):
                         {"inputs":[{"input","objects","diagnostics":[...]}],"counts":{code:n},"errors","warnings"}
   -h, --help            show this help
@@ -91,6 +93,7 @@ export async function validateInput(source: TextChunks, filter: FindingFilter, r
   const lenientFailed = new Set<string>();
   const promotedFailed = new Set<string>();
   const summary = await validateStream(source, {
+    positions: true,
     onDiagnostic: (d) => {
       if (d.severity === 'error') {
         const object = objectOf(d.path);
@@ -110,12 +113,6 @@ export async function validateInput(source: TextChunks, filter: FindingFilter, r
   let demoted = 0;
   for (const o of promotedFailed) if (!lenientFailed.has(o)) demoted++;
   return summary.valid - demoted;
-}
-
-function location(d: ParseDiagnostic): string {
-  if (d.line === undefined) return d.path === '' ? '/' : d.path;
-  const lc = d.column === undefined ? `${d.line}` : `${d.line}:${d.column}`;
-  return d.path === '' ? lc : `${lc} ${d.path}`;
 }
 
 function codeList(values: readonly string[] | undefined, option: string): Set<string> {
@@ -187,14 +184,14 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
       // only counted.
       let t = tallies.get(d.code);
       if (t === undefined) {
-        t = { severity: d.severity, count: 0, printed: 0, example: `${name}: ${location(d)}: ${d.severity} ${d.code}: ${d.message}` };
+        t = { severity: d.severity, count: 0, printed: 0, example: `${formatFindingLocation(d, name)}: ${d.severity} ${d.code}: ${d.message}` };
         tallies.set(d.code, t);
       }
       t.count++;
       if (d.severity === 'error') t.severity = 'error';
       if (!summaryOnly && t.printed < maxPerCode) {
         t.printed++;
-        io.stdout.write(t.printed === 1 ? t.example + '\n' : `${name}: ${location(d)}: ${d.severity} ${d.code}: ${d.message}\n`);
+        io.stdout.write(t.printed === 1 ? t.example + '\n' : `${formatFindingLocation(d, name)}: ${d.severity} ${d.code}: ${d.message}\n`);
       }
     };
     let valid: number;

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { formatLocation } from '../stix/location.js';
 import { resolve } from 'node:path';
 import { readStixObjects } from '../convert/stix-stream.js';
 import { verifyObject } from '../provenance/verify.js';
@@ -45,7 +46,7 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
       for await (const record of readStixObjects(stream as AsyncIterable<string | Uint8Array>)) {
         if (record.kind === 'error') {
           untrusted++;
-          io.stdout.write(v.format === 'json' ? JSON.stringify({ input: `${name}#${record.index}`, trusted: false, reason: 'unreadable', message: record.message }) + '\n' : `unreadable ${name}#${record.index}: ${record.message}\n`);
+          io.stdout.write(v.format === 'json' ? JSON.stringify({ input: formatLocation({ ...record, input: name }), trusted: false, reason: 'unreadable', message: record.message }) + '\n' : `unreadable ${formatLocation({ ...record, input: name })}: ${record.message}\n`);
           continue;
         }
         const verdict = verifyObject(record.object, trust === undefined ? {} : { trust });

@@ -31,6 +31,11 @@ export interface ConvertIssue {
   readonly message: string;
   /** 0-based position of the record in the input. */
   readonly record?: number;
+  /** Where the record starts in the input text (1-based), when it was read from text. */
+  readonly line?: number;
+  readonly column?: number;
+  /** JSON pointer of the record in its document (`/objects/3` of a bundle, `''` for an NDJSON line). */
+  readonly pointer?: string;
   readonly stix_id?: string;
   readonly fragment?: string;
 }
@@ -121,13 +126,29 @@ export class Converter {
 
   /** Converts one record read from the input. */
   writeRecord(record: StixRecord): string {
-    if (record.kind === 'error') {
-      this.summary.records++;
-      this.summary.unreadable++;
-      this.options.onIssue?.({ code: 'unreadable', message: record.message, record: record.index });
-      return '';
+    this.#place = {
+      ...(record.line === undefined ? {} : { line: record.line }),
+      ...(record.column === undefined ? {} : { column: record.column }),
+      ...(record.pointer === undefined ? {} : { pointer: record.pointer }),
+    };
+    try {
+      if (record.kind === 'error') {
+        this.summary.records++;
+        this.summary.unreadable++;
+        this.#report({ code: 'unreadable', message: record.message }, record.index);
+        return '';
+      }
+      return this.write(record.object, record.index);
+    } finally {
+      this.#place = {};
     }
-    return this.write(record.object, record.index);
+  }
+
+  /** Where the record being written was read, for its issues. */
+  #place: Pick<ConvertIssue, 'line' | 'column' | 'pointer'> = {};
+
+  #report(issue: ConvertIssue, record: number | undefined): void {
+    this.options.onIssue?.({ ...issue, ...(record === undefined ? {} : { record }), ...this.#place });
   }
 
   /** Converts one STIX object and returns the text it adds to the output ('' when it adds none). */
@@ -164,7 +185,7 @@ export class Converter {
     const { rows, issues } = flatten(obj, this.context);
     for (const issue of issues) {
       this.summary.issues++;
-      this.options.onIssue?.(record === undefined ? issue : { ...issue, record });
+      this.#report(issue, record);
     }
     for (const row of rows) {
       this.summary.rows++;
@@ -184,7 +205,7 @@ export class Converter {
     );
     for (const issue of bad) {
       this.summary.issues++;
-      this.options.onIssue?.(record === undefined ? issue : { ...issue, record });
+      this.#report(issue, record);
     }
     return bad.length > 0;
   }
@@ -235,12 +256,7 @@ export class Converter {
         }
         if (!isListSafe(row.value)) {
           this.summary.issues++;
-          this.options.onIssue?.({
-            code: 'unsafe-value',
-            message: 'a value with control characters was left out of the list',
-            stix_id: row.stix_id,
-            ...(record === undefined ? {} : { record }),
-          });
+          this.#report({ code: 'unsafe-value', message: 'a value with control characters was left out of the list', stix_id: row.stix_id }, record);
           return '';
         }
         this.summary.written++;

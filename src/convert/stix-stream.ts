@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { rememberSourceText } from '../stix/source-text.js';
 import { StixTextSplitter } from '../stix/text-splitter.js';
-import type { StixTextSplitterOptions } from '../stix/text-splitter.js';
+import type { SplitPiece, StixTextSplitterOptions } from '../stix/text-splitter.js';
 
 export { StixTextSplitter } from '../stix/text-splitter.js';
 
@@ -15,9 +15,22 @@ export { StixTextSplitter } from '../stix/text-splitter.js';
  */
 
 /** One item read from the input: an object, or why a piece of the input could not be read as one. */
-export type StixRecord =
+export type StixRecord = (
   | { readonly kind: 'object'; readonly object: Record<string, unknown>; readonly index: number }
-  | { readonly kind: 'error'; readonly index: number; readonly message: string };
+  | { readonly kind: 'error'; readonly index: number; readonly message: string }
+) &
+  RecordPlace;
+
+/**
+ * Where a record was read, when it was read from text: the line and column its text starts at (1-based) and its JSON
+ * pointer in its document (`/objects/3` in a bundle or envelope, `/3` in an array, `''` for a top-level object such as
+ * an NDJSON line). Format it with `formatLocation` (src/stix/location.ts).
+ */
+export interface RecordPlace {
+  readonly line?: number;
+  readonly column?: number;
+  readonly pointer?: string;
+}
 
 /** Options of {@link readStixObjects}. */
 export type StixStreamOptions = StixTextSplitterOptions;
@@ -33,25 +46,30 @@ export async function* readStixObjects(source: TextSource, options: StixStreamOp
   const splitter = new StixTextSplitter(options);
   const decoder = new StringDecoder('utf8');
   let index = 0;
-  const convert = function* (pieces: Array<{ text: string } | { error: string }>): Generator<StixRecord> {
+  const convert = function* (pieces: SplitPiece[]): Generator<StixRecord> {
     for (const p of pieces) {
       const n = index++;
+      const place: RecordPlace = {
+        ...(p.line === undefined ? {} : { line: p.line }),
+        ...(p.column === undefined ? {} : { column: p.column }),
+        ...(p.pointer === undefined ? {} : { pointer: p.pointer }),
+      };
       if ('error' in p) {
-        yield { kind: 'error', index: n, message: p.error };
+        yield { kind: 'error', index: n, message: p.error, ...place };
         continue;
       }
       let value: unknown;
       try {
         value = JSON.parse(p.text);
       } catch (err) {
-        yield { kind: 'error', index: n, message: `not valid JSON: ${(err as Error).message}` };
+        yield { kind: 'error', index: n, message: `not valid JSON: ${(err as Error).message}`, ...place };
         continue;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        yield { kind: 'error', index: n, message: 'not a JSON object' };
+        yield { kind: 'error', index: n, message: 'not a JSON object', ...place };
         continue;
       }
-      yield { kind: 'object', object: rememberSourceText(value as Record<string, unknown>, p.text), index: n };
+      yield { kind: 'object', object: rememberSourceText(value as Record<string, unknown>, p.text), index: n, ...place };
     }
   };
   for await (const chunk of source as AsyncIterable<string | Uint8Array>) {

@@ -1,4 +1,5 @@
 import { DistillIntelError } from '../errors.js';
+import { formatLocation } from '../stix/location.js';
 import type { Diagnostic } from '../stix/diagnostic.js';
 
 /**
@@ -14,7 +15,7 @@ export class DistillationPrivacyError extends DistillIntelError {
   constructor(summary: string, diagnostics: readonly Diagnostic[]) {
     super(
       'DISTILL_PRIVACY',
-      `${summary}:\n${diagnostics.map((d) => `  ${d.code} at ${d.path === '' ? '(root)' : d.path}: ${d.message}`).join('\n')}`,
+      `${summary}:\n${diagnostics.map((d) => `  ${d.code} at ${formatLocation({ pointer: d.path })}: ${d.message}`).join('\n')}`,
     );
     this.field = diagnostics[0]?.path ?? '';
     this.diagnostics = diagnostics;

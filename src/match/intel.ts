@@ -1,4 +1,5 @@
 import { registerDistillationExtensions } from '../distillation/definitions.js';
+import { formatLocation } from '../stix/location.js';
 import { patternString } from '../distillation/indicators.js';
 import { isPseudonym } from '../distillation/pseudonym.js';
 import { DistillIntelError } from '../errors.js';
@@ -150,7 +151,7 @@ export function readIntel(input: unknown, options: ReadIntelOptions = {}): Intel
     validateObjectInto(o, '', diags);
     const error = diags.find((d) => d.severity === 'error');
     if (error !== undefined || !isObj(o)) {
-      setAside.push({ id, reason: error === undefined ? 'not a JSON object' : `${error.code}${error.path === '' ? '' : ` at ${error.path}`}: ${error.message}` });
+      setAside.push({ id, reason: error === undefined ? 'not a JSON object' : `${error.code} at ${formatLocation({ pointer: error.path })}: ${error.message}` });
       return;
     }
     keepLatest(latest, id, o);

@@ -1,10 +1,11 @@
 import { DistillIntelError } from '../errors.js';
+import { formatLocation } from './location.js';
 import type { Diagnostic } from './diagnostic.js';
 
 /** Renders diagnostics as one line each, errors first, for an error message a person can act on. */
 function describeDiagnostics(diagnostics: readonly Diagnostic[]): string {
   const ordered = [...diagnostics].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
-  return ordered.map((d) => `  ${d.severity} ${d.code} at ${d.path === '' ? '(root)' : d.path}: ${d.message}`).join('\n');
+  return ordered.map((d) => `  ${d.severity} ${d.code} at ${formatLocation({ pointer: d.path })}: ${d.message}`).join('\n');
 }
 
 /**

@@ -25,6 +25,12 @@ export class InputChecks {
   readonly #bundleIs20: boolean;
   #recordText: string | undefined;
 
+  /**
+   * How a message names another object of the input: its pointer by default; NDJSON readers name its line instead
+   * (`/1` would read as a pointer into a document that does not exist).
+   */
+  describe: (pointer: string) => string = (pointer) => pointer || '/';
+
   /** @param bundleSpecVersion the `spec_version` of the enclosing bundle, when there is one (2.0 bundles had it). */
   constructor(bundleSpecVersion?: unknown) {
     this.#bundleIs20 = bundleSpecVersion === '2.0';
@@ -92,7 +98,7 @@ export class InputChecks {
       code: 'duplicate-version',
       severity: 'error',
       path: joinPointer(pointer, 'modified'),
-      message: `${id} version ${modified} also occurs at ${first.pointer || '/'} with other content: id and modified name one version (§3.6), so a receiver keeps only one of them`,
+      message: `${id} version ${modified} also occurs at ${this.describe(first.pointer)} with other content: id and modified name one version (§3.6), so a receiver keeps only one of them`,
     });
   }
 

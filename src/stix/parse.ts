@@ -6,6 +6,7 @@ import type { ParseDiagnostic } from './safe-json.js';
 import { checkJsonValue, DEFAULT_MAX_DEPTH, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
 import type { StixObject } from './types/index.js';
 import { InputChecks } from './input-checks.js';
+import { locatePointers } from './text-positions.js';
 import { envelopeWarning, isEnvelope, validateBundleEnvelopeInto, validateObjectInto } from './validate.js';
 
 export type { ParseDiagnostic } from './safe-json.js';
@@ -16,6 +17,11 @@ export interface ParseOptions {
   readonly strict?: boolean;
   /** Maximum JSON nesting depth; deeper input is refused. Default 64. */
   readonly maxDepth?: number;
+  /**
+   * For text input: give every finding the `line`/`column` where its path lands in the text (one more pass over the
+   * text, only when there are findings). NDJSON findings always carry their line and `record`. Default `false`.
+   */
+  readonly positions?: boolean;
 }
 
 /** What {@link parse} read. */
@@ -27,7 +33,8 @@ export interface ParseResult {
   readonly objects: StixObject[];
   /**
    * Every finding. Paths point into the input as given (`/objects/<i>/...` for a bundle, `/<i>/...` for an array or
-   * for the i-th record of NDJSON); JSON-level findings carry `line`/`column` when the input was text.
+   * for the i-th record of NDJSON, which also carries `record` and its `line`); JSON-level findings carry
+   * `line`/`column` when the input was text, every finding does with `positions`.
    */
   readonly diagnostics: ParseDiagnostic[];
 }
@@ -39,6 +46,9 @@ interface Candidate {
   readonly depth: number;
   /** NDJSON line, for diagnostics. */
   readonly line?: number;
+  /** NDJSON: the record's index and text, to place its findings. */
+  readonly record?: number;
+  readonly text?: string;
   /** The enclosing bundle's `spec_version`, when the candidate came from a bundle. */
   readonly bundleSpecVersion?: unknown;
 }
@@ -76,12 +86,12 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
         const pointer = '/' + String(i);
         const parsed = parseJsonText(rec.text, pointer, rec.line - 1);
         if (!parsed.ok) {
-          if (parsed.diagnostic !== undefined) diagnostics.push(parsed.diagnostic);
+          if (parsed.diagnostic !== undefined) diagnostics.push({ ...parsed.diagnostic, record: i });
           continue;
         }
         const duplicate = duplicateKeyIn(rec.text, parsed.value);
         if (duplicate !== undefined) duplicates.push(duplicateKeyDiagnostic(pointer + duplicate));
-        candidates.push({ value: parsed.value, pointer, depth: 1, line: rec.line });
+        candidates.push({ value: parsed.value, pointer, depth: 1, line: rec.line, record: i, text: rec.text });
       }
     }
   } else {
@@ -99,7 +109,9 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
     }
   }
   const checks = new InputChecks(candidates[0]?.bundleSpecVersion);
-  const across: Diagnostic[] = [];
+  const lineOf = new Map(candidates.filter((c) => c.record !== undefined).map((c) => [c.pointer, c.line]));
+  if (lineOf.size > 0) checks.describe = (pointer) => (lineOf.has(pointer) ? `line ${String(lineOf.get(pointer))}` : pointer || '/');
+  const across: ParseDiagnostic[] = [];
   for (let k = 0; k < candidates.length; k++) {
     const c = candidates[k] as Candidate;
     const start = diagnostics.length;
@@ -113,15 +125,15 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
     } else {
       checkJsonValue(c.value, c.pointer, diagnostics, { ...safety, startDepth: c.depth, removeUnsafeKeys: fromText });
     }
-    for (let i = start; i < diagnostics.length; i++) {
-      const d = diagnostics[i] as ParseDiagnostic;
-      if (c.line !== undefined && d.line === undefined) diagnostics[i] = { ...d, line: c.line };
-      if (d.severity === 'error') clean = false;
+    if (c.record !== undefined && c.text !== undefined && c.line !== undefined) {
+      placeRecordFindings(diagnostics, start, { text: c.text, line: c.line, record: c.record }, options.positions === true);
     }
+    for (let i = start; i < diagnostics.length; i++) if ((diagnostics[i] as ParseDiagnostic).severity === 'error') clean = false;
     if (clean) objects.push(c.value as StixObject);
   }
   // Findings across objects (duplicate versions, language-content targets, 2.0 content) drop the objects they name.
   checks.finish(across);
+  if (fromText) placeFindings(diagnostics, across, candidates, input as string, options.positions === true);
   if (across.length > 0) {
     const failed = new Set<string>();
     const pointers = new Set(candidates.map((c) => c.pointer));
@@ -135,6 +147,48 @@ export function parse(input: unknown, options: ParseOptions = {}): ParseResult {
     }
   }
   return { objects, diagnostics };
+}
+
+/**
+ * Gives the findings of one NDJSON record its line and record number and, with `positions`, the column where each
+ * finding's path lands in the line.
+ */
+export function placeRecordFindings(diagnostics: ParseDiagnostic[], from: number, rec: { text: string; line: number; record: number }, positions: boolean): void {
+  const prefix = `/${rec.record}`;
+  const inner = (path: string): string => (path.startsWith(prefix) ? path.slice(prefix.length) : path);
+  const at = positions ? locatePointers(rec.text, diagnostics.slice(from).map((d) => inner(d.path)), rec.line - 1) : undefined;
+  for (let i = from; i < diagnostics.length; i++) {
+    const d = diagnostics[i] as ParseDiagnostic;
+    const p = at?.get(inner(d.path));
+    diagnostics[i] = { ...d, line: d.line ?? rec.line, ...(d.column === undefined && p !== undefined ? { column: p.column } : {}), record: rec.record };
+  }
+}
+
+/** Places the findings of a whole-document (or NDJSON cross-record) input in its text. */
+function placeFindings(diagnostics: ParseDiagnostic[], across: ParseDiagnostic[], candidates: readonly Candidate[], input: string, positions: boolean): void {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const ndjson = candidates.some((c) => c.record !== undefined);
+  if (!ndjson) {
+    if (!positions) return;
+    const unplaced = [...diagnostics, ...across].filter((d) => d.line === undefined);
+    if (unplaced.length === 0) return;
+    const at = locatePointers(text, unplaced.map((d) => d.path));
+    for (const list of [diagnostics, across]) {
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i] as ParseDiagnostic;
+        const p = d.line === undefined ? at.get(d.path) : undefined;
+        if (p !== undefined) list[i] = { ...d, line: p.line, column: p.column };
+      }
+    }
+    return;
+  }
+  // Cross-record findings name a record by its pointer: give them that record's line.
+  const byPointer = new Map(candidates.map((c) => [c.pointer, c]));
+  for (let i = 0; i < across.length; i++) {
+    const d = across[i] as ParseDiagnostic;
+    const c = byPointer.get(d.path) ?? byPointer.get(d.path.split('/').slice(0, 2).join('/'));
+    if (c?.line !== undefined && c.record !== undefined) across[i] = { ...d, line: c.line, column: 1, record: c.record };
+  }
 }
 
 /** The pointer of the candidate a finding's path lies in (its longest prefix that is a candidate's pointer). */

@@ -3,8 +3,12 @@ import { escapePointerToken } from './diagnostic.js';
 
 /** A diagnostic about JSON text, with the 1-based line and column of the offending character when known. */
 export interface ParseDiagnostic extends Diagnostic {
+  /** 1-based line of the text the finding is in (JSON syntax errors; every finding with `positions`, and in NDJSON). */
   readonly line?: number;
+  /** 1-based column on that line: where the member (its key) or element `path` names starts. */
   readonly column?: number;
+  /** NDJSON: the 0-based record the line holds; `path` then starts with `/<record>` (see `findingLocation`). */
+  readonly record?: number;
 }
 
 /** Default cap on nesting depth: real STIX content stays far below it, hostile content far above. */

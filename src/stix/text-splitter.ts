@@ -26,6 +26,16 @@ function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
 }
 
+/** Where a piece starts in the whole input (1-based line and column) and its pointer in its document. */
+export interface PiecePlace {
+  readonly line?: number;
+  readonly column?: number;
+  readonly pointer?: string;
+}
+
+/** One record's text, or why a piece of the input could not be one; with where it starts when that is known. */
+export type SplitPiece = ({ text: string } | { error: string }) & PiecePlace;
+
 /** How the top-level value currently being read is split into records. */
 type Mode =
   /** Between top-level values. */
@@ -55,16 +65,25 @@ export class StixTextSplitter {
   private lastString: string | undefined;
   private pendingKey: string | undefined;
   private readonly maxLength: number;
-  private readonly out: Array<{ text: string } | { error: string }> = [];
+  private readonly out: SplitPiece[] = [];
   /** Set after a syntax error at the top level: skip to the next line. */
   private resyncing = false;
+  /** Elements seen in the current array or `objects` array (the next record's index). */
+  private element = 0;
+  /**
+   * Line counting as the scan passes newlines (outside strings, where JSON allows them): the current line and the
+   * buffer offset of its start (negative once compacted away), and where the record being buffered starts.
+   */
+  private line = 1;
+  private lineStart = 0;
+  private spanPlace: { line: number; column: number } = { line: 1, column: 1 };
 
   constructor(options: StixTextSplitterOptions = {}) {
     this.maxLength = options.maxObjectLength ?? DEFAULT_MAX_OBJECT_LENGTH;
   }
 
   /** Adds text and returns the record texts (or errors) completed by it, in order. */
-  push(chunk: string): Array<{ text: string } | { error: string }> {
+  push(chunk: string): SplitPiece[] {
     this.text += chunk;
     this.scan();
     this.compact();
@@ -72,7 +91,7 @@ export class StixTextSplitter {
   }
 
   /** Signals the end of the input; returns what is left (an error when a value was cut short). */
-  end(): Array<{ text: string } | { error: string }> {
+  end(): SplitPiece[] {
     this.scan();
     if (this.mode !== 'top' || this.inString) {
       this.out.push({ error: 'the input ended inside a JSON value (truncated object, bundle or array)' });
@@ -83,19 +102,38 @@ export class StixTextSplitter {
     return this.out.splice(0, this.out.length);
   }
 
+  /** Line and column of a buffer offset on the current line. */
+  private placeAt(offset: number): { line: number; column: number } {
+    return { line: this.line, column: offset - this.lineStart + 1 };
+  }
+
+  /** A record's text starts at buffer offset `i`. */
+  private startSpan(i: number): void {
+    this.spanStart = i;
+    this.spanPlace = this.placeAt(i);
+  }
+
+  /** The pointer of the record starting now, in the current mode. */
+  private pointerOfRecord(): string {
+    if (this.mode === 'container-objects') return `/objects/${this.element}`;
+    if (this.mode === 'array') return `/${this.element}`;
+    return '';
+  }
+
   private compact(): void {
     let keep = this.pos;
     if (this.spanStart >= 0) keep = Math.min(keep, this.spanStart);
     if (this.inString && this.stringStart >= 0) keep = Math.min(keep, this.stringStart);
     if (keep > 0) {
+      this.lineStart -= keep;
       this.text = this.text.slice(keep);
       this.pos -= keep;
       if (this.spanStart >= 0) this.spanStart -= keep;
       if (this.stringStart >= 0) this.stringStart -= keep;
     }
     if (this.spanStart >= 0 && this.pos - this.spanStart > this.maxLength) {
+      this.out.push({ error: `an object is longer than ${this.maxLength} characters; it was skipped`, ...this.spanPlace, pointer: this.pointerOfRecord() });
       this.spanStart = -2;
-      this.out.push({ error: `an object is longer than ${this.maxLength} characters; it was skipped` });
     }
   }
 
@@ -109,8 +147,9 @@ export class StixTextSplitter {
   private emitSpan(end: number): void {
     if (this.spanStart >= 0) {
       const t = this.text.slice(this.spanStart, end).trim();
-      if (t !== '') this.out.push({ text: t });
+      if (t !== '') this.out.push({ text: t, ...this.spanPlace, pointer: this.pointerOfRecord() });
     }
+    if (this.spanStart !== -1 && this.mode !== 'object') this.element++;
     this.spanStart = -1;
   }
 
@@ -149,7 +188,13 @@ export class StixTextSplitter {
         }
         this.resyncing = false;
         i = nl + 1;
+        this.line++;
+        this.lineStart = i;
         continue;
+      }
+      if (c === 0x0a) {
+        this.line++;
+        this.lineStart = i + 1;
       }
       if (this.mode === 'top') {
         if (isWhitespace(c)) {
@@ -158,15 +203,18 @@ export class StixTextSplitter {
         }
         if (c === OPEN_BRACE) {
           this.mode = 'object';
+          this.element = 0;
           this.depth = 1;
-          this.spanStart = i;
+          this.startSpan(i);
           this.pendingKey = undefined;
           this.lastString = undefined;
         } else if (c === OPEN_BRACKET) {
           this.mode = 'array';
+          this.element = 0;
           this.depth = 1;
         } else {
-          this.out.push({ error: `unexpected character '${String.fromCharCode(c)}' where a JSON object or array should start` });
+          const at = this.placeAt(i);
+          this.out.push({ error: `unexpected character '${String.fromCharCode(c)}' where a JSON object or array should start`, ...at });
           this.resyncing = true;
         }
         i++;
@@ -174,7 +222,7 @@ export class StixTextSplitter {
       }
       const recordDepth = this.recordDepth();
       if (c === QUOTE) {
-        if (recordDepth !== undefined && this.depth === recordDepth && this.spanStart === -1) this.spanStart = i;
+        if (recordDepth !== undefined && this.depth === recordDepth && this.spanStart === -1) this.startSpan(i);
         this.pendingKey = undefined;
         this.inString = true;
         this.stringStart = i;
@@ -182,10 +230,11 @@ export class StixTextSplitter {
         continue;
       }
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (recordDepth !== undefined && this.depth === recordDepth && this.spanStart === -1) this.spanStart = i;
+        if (recordDepth !== undefined && this.depth === recordDepth && this.spanStart === -1) this.startSpan(i);
         if (this.mode === 'object' && this.depth === 1 && c === OPEN_BRACKET && this.pendingKey === 'objects') {
           // A bundle or TAXII envelope: its `objects` are the records; the envelope's own text is dropped.
           this.mode = 'container-objects';
+          this.element = 0;
           this.spanStart = -1;
         }
         this.pendingKey = undefined;
@@ -221,7 +270,7 @@ export class StixTextSplitter {
       }
       if (recordDepth !== undefined && this.depth === recordDepth && this.spanStart === -1 && !isWhitespace(c)) {
         // A bare scalar element (not a STIX object); buffered so it is reported, not silently skipped.
-        this.spanStart = i;
+        this.startSpan(i);
       }
       if (!isWhitespace(c)) this.pendingKey = undefined;
       i++;

@@ -4,6 +4,7 @@ import { DocumentScanner } from './document-scanner.js';
 import { duplicateKeyDiagnostic, duplicateKeyIn } from './duplicate-keys.js';
 import type { DocumentShape, TextPosition } from './document-scanner.js';
 import { InputChecks } from './input-checks.js';
+import { locatePointers } from './text-positions.js';
 import { rememberSourceText } from './source-text.js';
 import { parse } from './parse.js';
 import type { ParseDiagnostic } from './safe-json.js';
@@ -21,6 +22,12 @@ export interface ValidateStreamOptions {
    * single object, or a bundle's own properties. A longer line or element is reported and skipped.
    */
   readonly maxLineLength?: number;
+  /**
+   * Give every finding the line and column where its path lands in the text (a member's key, an element's start), as
+   * {@link parse}'s `positions`; without it, findings of list elements and NDJSON lines carry the line they start on.
+   * Default `false`.
+   */
+  readonly positions?: boolean;
   /** Receives every finding as soon as it is known, in input order (findings across objects come last). */
   readonly onDiagnostic: (diagnostic: ParseDiagnostic) => void;
   /**
@@ -43,6 +50,10 @@ export interface JudgedObject {
   readonly diagnostics: readonly ParseDiagnostic[];
   /** The line it starts on. */
   readonly line: number;
+  /** The column it starts at, when it is an element of a bundle, envelope or array. */
+  readonly column?: number;
+  /** NDJSON: its 0-based record (the line names it; `pointer` is `/<record>`). */
+  readonly record?: number;
 }
 
 /** What {@link validateStream} read. */
@@ -99,6 +110,10 @@ class StreamValidator {
   #skipping = false;
   #line = 0;
   #records = 0;
+  /** The line of each NDJSON record, to place findings across records (a number per record, never its text). */
+  readonly #recordLines: number[] = [];
+  /** With `positions`: line and column of each list element, in turn, for the same purpose. */
+  readonly #elementPlaces: number[] = [];
   #valid = 0;
   /** A list element was not JSON: the document is not JSON, and the elements after it are not judged. */
   #broken = false;
@@ -109,6 +124,7 @@ class StreamValidator {
 
   constructor(options: ValidateStreamOptions) {
     this.#options = options;
+    this.#describeRecords();
     this.#strict = options.strict === true;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.#maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
@@ -197,7 +213,7 @@ class StreamValidator {
         // A bundle without a list, or an envelope whose objects is not a list: parse() judges what is there.
         if (!parsed.ok || value['type'] === 'bundle' || (value['type'] === undefined && 'objects' in value)) return this.#document(shape.value.text);
         // The findings of a lone object need no line: their paths say where they are.
-        this.#judge(value, shape.value.text, '', 1, undefined);
+        this.#judge(value, shape.value.text, '', 1, this.#options.positions === true ? shape.value : undefined);
         this.#finishChecks();
         return { shape: 'document', valid: this.#valid };
       }
@@ -261,6 +277,7 @@ class StreamValidator {
       }
     }
     if (type !== undefined) validateBundleEnvelopeInto(container, '', out, this.#strict);
+    if (this.#options.positions === true) this.#placeMembers(out, shape);
     for (const d of out) this.#emit(d);
     return true;
   }
@@ -284,8 +301,33 @@ class StreamValidator {
   }
 
   /** One element of the container's list or of a top-level array. */
+  /**
+   * Places the container's own findings: its members were read around the list (`members.text` holds `[]` where the
+   * list stood), so a position after the list is taken from where the text after the list starts.
+   */
+  #placeMembers(out: ParseDiagnostic[], shape: Extract<DocumentShape, { kind: 'container' }>): void {
+    const text = shape.members.text;
+    const rel = locatePointers(text, out.map((d) => d.path));
+    const list = lineColumn(text, shape.listOffset);
+    const tail = lineColumn(text, shape.listOffset + 2);
+    const after = (p: TextPosition): boolean => p.line > list.line || (p.line === list.line && p.column > list.column);
+    for (let i = 0; i < out.length; i++) {
+      const d = out[i] as ParseDiagnostic;
+      const r = d.line === undefined ? rel.get(d.path) : undefined;
+      if (r === undefined) continue;
+      const p = after(r)
+        ? place(shape.tailAt, r.line === tail.line ? { line: 1, column: r.column - tail.column + 1 } : { line: r.line - tail.line + 1, column: r.column })
+        : place(shape.members, r);
+      out[i] = { ...d, line: p.line, column: p.column };
+    }
+  }
+
   #element(text: string, index: number, at: TextPosition): void {
     if (this.#broken) return;
+    if (this.#options.positions === true) {
+      this.#elementPlaces[index * 2] = at.line;
+      this.#elementPlaces[index * 2 + 1] = at.column;
+    }
     const pointer = this.#listPointer + '/' + String(index);
     const parsed = parseJsonText(text, pointer);
     if (!parsed.ok) {
@@ -305,7 +347,7 @@ class StreamValidator {
       this.#nonObjects.set(index, Array.isArray(value) ? [] : typeof value === 'string' ? '' : value);
       return;
     }
-    this.#judge(value, text, pointer, this.#listPointer === '/objects' ? 3 : 2, at.line);
+    this.#judge(value, text, pointer, this.#listPointer === '/objects' ? 3 : 2, at);
   }
 
   #finishChecks(): void {
@@ -313,17 +355,42 @@ class StreamValidator {
     this.#checks.finish(across);
     for (const d of across) {
       if (d.severity === 'error' && d.code !== 'stix-2.0-content') this.#valid--;
-      this.#emit(d);
+      // NDJSON: a finding about a record is placed on its line (the record number is not a place in the text).
+      const record = this.#ndjson ? /^\/(\d+)(?:\/|$)/.exec(d.path) : null;
+      const line = record === null ? undefined : this.#recordLines[Number(record[1])];
+      if (record !== null && line !== undefined) {
+        this.#emit({ ...d, line, column: 1, record: Number(record[1]) });
+        continue;
+      }
+      // A list element: placed where it starts.
+      const prefix = this.#listPointer + '/';
+      const element = !this.#ndjson && d.path.startsWith(prefix) ? /^(\d+)(?:\/|$)/.exec(d.path.slice(prefix.length)) : null;
+      const i = element === null ? -1 : Number(element[1]) * 2;
+      const elementLine = i < 0 ? undefined : this.#elementPlaces[i];
+      const elementColumn = i < 0 ? undefined : this.#elementPlaces[i + 1];
+      const placed = d.line === undefined && elementLine !== undefined && elementColumn !== undefined;
+      this.#emit(placed ? { ...d, line: elementLine, column: elementColumn } : d);
     }
+  }
+
+  /** Messages naming another NDJSON record name its line (`also occurs at line 4`), not its record number. */
+  #describeRecords(): void {
+    this.#checks.describe = (pointer) => {
+      const line = this.#ndjson ? this.#recordLines[Number(pointer.slice(1))] : undefined;
+      return line === undefined ? pointer || '/' : `line ${line}`;
+    };
   }
 
   /** Reports the current line as longer than the limit; it is skipped. */
   #tooLong(): void {
+    this.#recordLines.push(this.#line);
+    const record = this.#records++;
     this.#emit({
       code: 'json-too-long',
       severity: 'error',
-      path: '/' + String(this.#records++),
+      path: '/' + String(record),
       line: this.#line,
+      record,
       message: `line ${this.#line} is longer than ${this.#maxLine} characters; it was skipped`,
     });
   }
@@ -341,17 +408,20 @@ class StreamValidator {
   }
 
   #record(text: string, line: number): void {
-    const pointer = '/' + String(this.#records++);
+    const record = this.#records++;
+    this.#recordLines.push(line);
+    const pointer = '/' + String(record);
     const parsed = parseJsonText(text, pointer, line - 1);
     if (!parsed.ok) {
-      if (parsed.diagnostic !== undefined) this.#emit(parsed.diagnostic);
+      if (parsed.diagnostic !== undefined) this.#emit({ ...parsed.diagnostic, record });
       return;
     }
-    this.#judge(parsed.value, text, pointer, 1, line);
+    this.#judge(parsed.value, text, pointer, 1, { line, column: 1 }, record);
   }
 
   /** Validates one parsed object (NDJSON record or list element) read from `text`, counting it when clean. */
-  #judge(value: unknown, text: string, pointer: string, depth: number, line: number | undefined): void {
+  #judge(value: unknown, text: string, pointer: string, depth: number, at: TextPosition | undefined, record?: number): void {
+    const line = at?.line;
     const found: ParseDiagnostic[] = [];
     const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
@@ -365,21 +435,35 @@ class StreamValidator {
     } else {
       checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
     }
-    for (let i = 0; i < found.length; i++) {
-      const d = found[i] as ParseDiagnostic;
-      if (d.severity === 'error') clean = false;
-      if (d.line === undefined && line !== undefined) found[i] = { ...d, line };
-    }
+    this.#place(found, text, pointer, at, record);
+    for (const d of found) if (d.severity === 'error') clean = false;
     if (clean) this.#valid++;
     if (this.#options.onObject !== undefined) {
       const remembered = value !== null && typeof value === 'object' ? rememberSourceText(value, text) : value;
-      this.#options.onObject({ pointer, value: remembered, text, clean, diagnostics: found, line: line ?? 1 });
+      const where = { line: line ?? 1, ...(record === undefined && at !== undefined ? { column: at.column } : {}), ...(record === undefined ? {} : { record }) };
+      this.#options.onObject({ pointer, value: remembered, text, clean, diagnostics: found, ...where });
     }
     for (const d of found) this.#emit(d);
   }
 
+  /**
+   * Gives the findings of one object read from `text` (starting at `at`, pointer `pointer`) their line, and with
+   * `positions` the line and column of their path in the text; NDJSON findings also their record.
+   */
+  #place(found: ParseDiagnostic[], text: string, pointer: string, at: TextPosition | undefined, record: number | undefined): void {
+    const inner = (path: string): string => (path.startsWith(pointer) ? path.slice(pointer.length) : path);
+    const positions = this.#options.positions === true && at !== undefined ? locatePointers(text, found.map((d) => inner(d.path))) : undefined;
+    for (let i = 0; i < found.length; i++) {
+      const d = found[i] as ParseDiagnostic;
+      const rel = d.line === undefined ? positions?.get(inner(d.path)) : undefined;
+      const p = rel !== undefined && at !== undefined ? place(at, rel) : undefined;
+      const located = p !== undefined ? { line: p.line, column: p.column } : d.line === undefined && at !== undefined ? { line: at.line } : {};
+      found[i] = { ...d, ...located, ...(record === undefined ? {} : { record }) };
+    }
+  }
+
   #document(text: string): StreamSummary {
-    const result = parse(text, { strict: this.#strict, maxDepth: this.#maxDepth });
+    const result = parse(text, { strict: this.#strict, maxDepth: this.#maxDepth, positions: this.#options.positions === true });
     for (const d of result.diagnostics) this.#emit(d);
     return { shape: 'document', valid: result.objects.length };
   }

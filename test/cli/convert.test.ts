@@ -56,8 +56,16 @@ describe('distill-intel convert', () => {
     expect(r.code).toBe(0);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^feed\.json.* indicator--fccbc230-6fbc-4b97-8af6-1d01965b284f qualifier: /);
-    expect(lines[1]).toMatch(/^feed\.json.* indicator--9d54839e-2663-45d8-ae91-d453b93e33bd pattern-type: /);
+    // Each is named where its object opens in the pretty-printed bundle: the "{" line before the object's "type".
+    const opening = (id: string): number => {
+      const text = FEED.split('\n');
+      const idLine = text.findIndex((l) => l.includes(`"id": "${id}"`));
+      let i = idLine;
+      while (i > 0 && text[i]?.trim() !== '{') i--;
+      return i + 1;
+    };
+    expect(lines[0]).toMatch(new RegExp(`^feed\\.json:${opening('indicator--fccbc230-6fbc-4b97-8af6-1d01965b284f')}:5 /objects/9: indicator--fccbc230-6fbc-4b97-8af6-1d01965b284f qualifier: `));
+    expect(lines[1]).toMatch(new RegExp(`^feed\\.json:${opening('indicator--9d54839e-2663-45d8-ae91-d453b93e33bd')}:5 /objects/11: indicator--9d54839e-2663-45d8-ae91-d453b93e33bd pattern-type: `));
     expect(lines[2]).toBe(`skipped: ${LEFT_OUT.map(([reason, n]) => `${reason} ${n}`).join(', ')}`);
     expect(lines[3]).toBe(`convert: 14 objects read, 2 values written to stdout, ${LEFT_OUT.reduce((n, [, k]) => n + k, 0)} skipped (${LEFT_OUT.length} reasons)`);
   });
@@ -117,7 +125,8 @@ describe('distill-intel convert', () => {
     const r = await runCli(['convert', '--to', 'values', '--list', 'url', 'broken.ndjson'], '', dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('https://a.example/\n');
-    expect(r.stderr).toContain('broken.ndjson#1: unreadable: not valid JSON');
+    // The second line of the file is not JSON: named by its line (and column), not by a record number.
+    expect(r.stderr).toContain('broken.ndjson:2:1: unreadable: not valid JSON');
   });
 
   it('exits 1 with --fail-on-issues when a pattern could not be flattened', async () => {

@@ -66,11 +66,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function push(user: string, objects: unknown[]): Promise<{ code: number | null; stdout: string }> {
+async function push(user: string, objects: unknown[]): Promise<{ code: number | null; stdout: string; file: string }> {
   const file = join(dir, `push-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(objects));
   const run = await runBuilt(['push', '--url', apiRoot, '--collection', 'shared', '--user', user, file], { cwd: dir });
-  return { code: run.code, stdout: run.stdout };
+  return { code: run.code, stdout: run.stdout, file };
 }
 
 describe('distill-intel serve (built) keeps producers apart', () => {
@@ -81,15 +81,16 @@ describe('distill-intel serve (built) keeps producers apart', () => {
       labAIndicator('9999-12-31T23:59:59.999Z', { created: '2026-02-01T00:00:00.000Z', created_by_ref: LAB_B, name: 'POISONED' }),
     ]);
     expect(shadow.code).toBe(1);
-    expect(shadow.stdout).toContain(`failed ${ID} 9999-12-31T23:59:59.999Z: objects/0: producer-not-bound: created_by_ref ${LAB_B}`);
+    // Each file holds a JSON array of one object: the refusal names it where it is, the array's first element (1:2 /0).
+    expect(shadow.stdout).toContain(`failed ${ID} 9999-12-31T23:59:59.999Z: ${shadow.file}:1:2 /0: producer-not-bound: created_by_ref ${LAB_B}`);
 
     expect((await push('lab-a:a-pass', [labAIndicator('2026-03-01T00:00:00.000Z', { revoked: true })])).code).toBe(0);
     const unrevoke = await push('lab-a:a-pass', [labAIndicator('2026-04-01T00:00:00.000Z', { revoked: false })]);
     expect(unrevoke.code).toBe(1);
-    expect(unrevoke.stdout).toContain(`failed ${ID} 2026-04-01T00:00:00.000Z: objects/0: version-after-revoked: `);
+    expect(unrevoke.stdout).toContain(`failed ${ID} 2026-04-01T00:00:00.000Z: ${unrevoke.file}:1:2 /0: version-after-revoked: `);
 
     const squat = await push('writer-w:w-pass', [{ type: 'ipv4-addr', spec_version: '2.1', id: 'ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4', value: '10.0.0.1' }]);
     expect(squat.code).toBe(1);
-    expect(squat.stdout).toContain('objects/0: sco-id-not-deterministic: ');
+    expect(squat.stdout).toContain(`${squat.file}:1:2 /0: sco-id-not-deterministic: `);
   });
 });

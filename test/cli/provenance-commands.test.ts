@@ -96,7 +96,8 @@ describe('keys, sign, verify (in-process)', () => {
       writeFileSync(join(dir, 'unsigned.json'), JSON.stringify(unsigned));
       const refused = await runCli(['push', ...conn, '--trust', 'trust.json', 'unsigned.json'], '', dir);
       expect(refused.code).toBe(1);
-      expect(refused.stdout).toContain(`failed ${unsigned.id} 2026-11-01T00:00:00.000Z: not sent: unsigned`);
+      // Named by where it is in the file: the one object of unsigned.json, line 1, column 1.
+      expect(refused.stdout).toContain(`failed ${unsigned.id} 2026-11-01T00:00:00.000Z: unsigned.json:1:1: not sent: unsigned`);
       expect((await runCli(['push', ...conn, 'unsigned.json', 'signed.ndjson'], '', dir)).code).toBe(0);
       // the key was revoked from 2000 on above: re-trust a fresh store holding only the hub's key and lab A's anew
       writeFileSync(join(dir, 'trust2.json'), readFileSync(join(dir, 'trust.json'), 'utf8').replace(/"revoked_at": "[^"]*",\s*"revocation_reason": "[^"]*"/, '"valid_from": "2000-01-01T00:00:00Z"'));

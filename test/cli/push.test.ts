@@ -85,11 +85,16 @@ describe('distill-intel push', () => {
   it('refuses an object the validator finds invalid, with its code, sends the rest and exits 1', async () => {
     // "not-a-uuid" is no RFC 4122 UUID: §2.7 makes such an id invalid, so the client never sends it.
     const bad = { ...note(900), id: 'note--not-a-uuid' };
-    const r = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '-'], JSON.stringify([note(901), bad]), dir);
+    const text = JSON.stringify([note(901), bad]);
+    const r = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '-'], text, dir);
     expect(r.code).toBe(1);
     const [summary, failure] = r.stdout.trimEnd().split('\n');
     expect(summary).toBe('pushed: 2 read, 1 sent in 1 request: 1 succeeded, 1 failed, 0 pending');
-    expect(failure).toMatch(/^failed note--not-a-uuid 2026-04-01T00:00:00.000Z: not sent: invalid \(schema-format\): \/1\/id: id must be a STIX identifier/);
+    // Named where the bad id is in the input: the second element's "id" key on the one line.
+    const column = text.indexOf('"id":"note--not-a-uuid"') + 1;
+    expect(failure).toBe(
+      `failed note--not-a-uuid 2026-04-01T00:00:00.000Z: -:1:${column} /1/id: not sent: invalid (schema-format): id must be a STIX identifier (<object-type>--<RFC 4122 UUID>) (got "note--not-a-uuid")`,
+    );
   });
 
   it('refuses a broken pattern and a duplicate version before sending, and stops there with --stop-on-invalid', async () => {
@@ -108,8 +113,11 @@ describe('distill-intel push', () => {
     const r = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '-'], lines + '\n', dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('pushed: 5 read, 3 sent in 1 request: 3 succeeded, 2 failed, 0 pending');
-    expect(r.stdout).toMatch(/^failed indicator--6f0c1d2e-3a4b-4c5d-8e6f-000000000777 2026-04-01T00:00:00.000Z: not sent: invalid \(pattern-syntax\)/m);
-    expect(r.stdout).toMatch(/^failed note--6f0c1d2e-3a4b-4c5d-8e6f-000000000960 2026-04-01T00:00:00.000Z: not sent: invalid \(duplicate-version\)/m);
+    // NDJSON: each refusal names its line and points into that line's object (the pattern of line 2, the
+    // modified of line 4), never /1 or /3.
+    const col = (i: number, key: string): number => (lines.split('\n')[i] ?? '').indexOf(`"${key}":`) + 1;
+    expect(r.stdout).toContain(`failed indicator--6f0c1d2e-3a4b-4c5d-8e6f-000000000777 2026-04-01T00:00:00.000Z: -:2:${col(1, 'pattern')} /pattern: not sent: invalid (pattern-syntax)`);
+    expect(r.stdout).toContain(`failed note--6f0c1d2e-3a4b-4c5d-8e6f-000000000960 2026-04-01T00:00:00.000Z: -:4:${col(3, 'modified')} /modified: not sent: invalid (duplicate-version)`);
     // Stopping: the note before the indicator is sent, nothing after it.
     const stop = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '--stop-on-invalid', '-'], lines + '\n', dir);
     expect(stop.code).toBe(1);
@@ -120,7 +128,8 @@ describe('distill-intel push', () => {
     const r = await runCli(['push', '--url', server.apiRoot, '--collection', 'demo', ...auth, '-'], `${JSON.stringify(note(950))}\nnot json\n`, dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('1 succeeded, 0 failed');
-    expect(r.stdout).toMatch(/unreadable -: line 2: \/1: json-syntax: not valid JSON: .* at line 2, column 1/);
+    // The bad text is the second line: named by its line (the record number stays out of it).
+    expect(r.stdout).toMatch(/unreadable -:2:1: json-syntax: not valid JSON: .* at line 2, column 1/);
   });
 
   it('exits 3 on bad credentials, with a hint, and never prints the password', async () => {
@@ -168,7 +177,10 @@ describe('validate reads what push reads', () => {
     const envelope = JSON.stringify({ more: false, objects: [note(1), { ...note(2), id: 'note--bad' }] });
     const r = await runCli(['validate', '-'], envelope, dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^-: 1 \/objects\/1\/id: error /m);
+    // One line of JSON: the second object's id is where its "id" key is.
+    const column = envelope.indexOf('"id":', envelope.indexOf('note--bad') - 10) + 1;
+    expect(envelope.slice(column - 1, column + 14)).toBe('"id":"note--bad');
+    expect(r.stdout).toMatch(new RegExp(`^-:1:${column} /objects/1/id: error `, 'm'));
     expect(r.stdout).toContain('1 input, 1 valid object: 1 error');
     const ndjson = [note(3), note(4)].map((o) => JSON.stringify(o)).join('\n') + '\n';
     expect((await runCli(['validate', '-'], ndjson, dir)).stdout).toContain('2 valid objects: 0 errors');

@@ -53,14 +53,18 @@ describe('distill-intel upgrade: problems', () => {
     };
     const run = await runCli(['upgrade', '-'], JSON.stringify(broken));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("-: /objects/0: error upgrade-dangling-reference: objects['0'] refers to '3'");
+    // Placed at the "0" entry of the objects dictionary in the one-line input.
+    const text = JSON.stringify(broken);
+    const column = text.indexOf('"0":') + 1;
+    expect(run.stderr).toContain(`-:1:${column} /objects/0: error upgrade-dangling-reference: objects['0'] refers to '3'`);
     expect(JSON.parse(run.stdout)).toHaveProperty('objects');
   });
 
   it('exits 1 on text that is not JSON, with line and column', async () => {
     const run = await runCli(['upgrade', '-'], '{"type": "indicator",\n "id": }');
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^-: 2:\d+ : error json-/m);
+    // The value after "id": is missing: the "}" at line 2, column 8.
+    expect(run.stderr).toMatch(/^-:2:8: error json-syntax: /m);
   });
 
   it('refuses an unknown --format as a usage error', async () => {

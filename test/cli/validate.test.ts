@@ -27,6 +27,9 @@ const badIndicator = {
   valid_until: '2026-01-01T00:00:00Z',
 };
 
+/** 1-based column of a property's key in one line of JSON text (where the location style points). */
+const keyColumn = (text: string, key: string): number => text.indexOf(`"${key}":`) + 1;
+
 let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'di-validate-'));
@@ -43,24 +46,35 @@ describe('distill-intel validate', () => {
     expect(r.stdout).toMatch(/1 input, 1 valid object: 0 errors/);
   });
 
-  it('exits 1 and prints file, pointer and rule code for an invalid object', async () => {
+  it('exits 1 and prints file:line:column, pointer and rule code for an invalid object', async () => {
     const r = await runCli(['validate', 'bad.json'], '', dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('bad.json: /valid_until: error timestamp-order:');
+    const column = keyColumn(JSON.stringify(badIndicator), 'valid_until');
+    expect(column).toBeGreaterThan(1);
+    expect(r.stdout).toContain(`bad.json:1:${column} /valid_until: error timestamp-order:`);
+  });
+
+  it('places findings of a pretty-printed bundle on their own line', async () => {
+    const text = JSON.stringify({ type: 'bundle', id: 'bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2', objects: [identity, badIndicator] }, null, 2);
+    const lineNo = text.split('\n').findIndex((l) => l.includes('"valid_until"')) + 1;
+    const column = (text.split('\n')[lineNo - 1] ?? '').indexOf('"valid_until"') + 1;
+    const r = await runCli(['validate', '-'], text, dir);
+    expect(r.stdout).toContain(`-:${lineNo}:${column} /objects/1/valid_until: error timestamp-order:`);
   });
 
   it('reports text that is not JSON with line and column instead of crashing', async () => {
     const r = await runCli(['validate', 'broken.json'], '', dir);
     expect(r.code).toBe(1);
     // The bad token `oops` starts on line 3, column 11.
-    expect(r.stdout).toMatch(/broken\.json: 3:11: error json-syntax:/);
+    expect(r.stdout).toMatch(/^broken\.json:3:11: error json-syntax:/m);
   });
 
-  it('reads NDJSON from standard input and numbers findings by record', async () => {
+  it('reads NDJSON from standard input and names findings by line, pointing into that line', async () => {
     const ndjson = JSON.stringify(identity) + '\n' + JSON.stringify(badIndicator) + '\n';
     const r = await runCli(['validate', '-'], ndjson, dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('/1/valid_until');
+    expect(r.stdout).toContain(`-:2:${keyColumn(JSON.stringify(badIndicator), 'valid_until')} /valid_until: error timestamp-order:`);
+    expect(r.stdout).not.toContain('/1/');
     expect(r.stdout).toMatch(/1 valid object: 1 error/);
   });
 
@@ -160,8 +174,10 @@ describe('distill-intel validate: choosing and counting findings', () => {
     const r = await runCli(['validate', '--summary', '-'], input);
     expect(r.code).toBe(1);
     expect(r.stdout).not.toMatch(/^-: /m);
-    expect(r.stdout).toMatch(/^ +4 {2}warning {2}custom-property\n +e\.g\. -: 1 \/0\/x_acme_rank: warning custom-property:/m);
-    expect(r.stdout).toMatch(/^ +1 {2}error {4}timestamp-order\n +e\.g\. -: 5 \/4\/valid_until: error timestamp-order:/m);
+    const rank = keyColumn(JSON.stringify(custom(0)), 'x_acme_rank');
+    const until = keyColumn(JSON.stringify(badIndicator), 'valid_until');
+    expect(r.stdout).toMatch(new RegExp(`^ +4 {2}warning {2}custom-property\\n +e\\.g\\. -:1:${rank} /x_acme_rank: warning custom-property:`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^ +1 {2}error {4}timestamp-order\\n +e\\.g\\. -:5:${until} /valid_until: error timestamp-order:`, 'm'));
     expect(r.stdout).toMatch(/1 input, 4 valid objects: 1 error, 5 warnings\n$/);
   });
 
@@ -181,8 +197,8 @@ describe('distill-intel validate: choosing and counting findings', () => {
   it('--strict promotes SHOULD findings to errors but never an unknown extension (§7.3 MAY)', async () => {
     const r = await runCli(['validate', '--strict', '-'], JSON.stringify(custom(1)) + '\n' + JSON.stringify(attackPattern) + '\n');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('/0/x_acme_rank: error custom-property:');
-    expect(r.stdout).toContain(`/1/extensions/${ext}: warning extension-unknown:`);
+    expect(r.stdout).toContain(`-:1:${keyColumn(JSON.stringify(custom(1)), 'x_acme_rank')} /x_acme_rank: error custom-property:`);
+    expect(r.stdout).toContain(`-:2:${keyColumn(JSON.stringify(attackPattern), ext)} /extensions/${ext}: warning extension-unknown:`);
     expect(r.stdout).toMatch(/1 input, 1 valid object: 1 error, 1 warning\n$/);
   });
 
@@ -208,7 +224,9 @@ describe('distill-intel validate: checks across one input', () => {
     const other = { ...relationship, description: 'second reading' };
     const r = await runCli(['validate', '-'], `${JSON.stringify(relationship)}\n${JSON.stringify(other)}\n`);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^-: 2 \/1\/modified: error duplicate-version: relationship--0a4c1c39-6d7e-4c9c-9f0e-5a9e1e0c6b11 version 2026-01-01T00:00:00.000Z also occurs at \/0 /m);
+    // The finding is on the second line's modified; the other object is named by its line, not a record number.
+    const column = keyColumn(JSON.stringify(other), 'modified');
+    expect(r.stdout).toContain(`-:2:${column} /modified: error duplicate-version: relationship--0a4c1c39-6d7e-4c9c-9f0e-5a9e1e0c6b11 version 2026-01-01T00:00:00.000Z also occurs at line 1 `);
     expect(r.stdout).toMatch(/1 valid object: 1 error/);
   });
 
@@ -220,7 +238,8 @@ describe('distill-intel validate: checks across one input', () => {
     writeFileSync(file, text);
     const r = await runCli(['validate', file]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${file}: 3 /objects/1/modified: error duplicate-version: relationship--0a4c1c39-6d7e-4c9c-9f0e-5a9e1e0c6b11 version 2026-01-01T00:00:00.000Z also occurs at /objects/0 `);
+    // Line 3 holds the second object, which starts at column 1: its modified is where the key is on that line.
+    expect(r.stdout).toContain(`${file}:3:${keyColumn(JSON.stringify(other), 'modified')} /objects/1/modified: error duplicate-version: relationship--0a4c1c39-6d7e-4c9c-9f0e-5a9e1e0c6b11 version 2026-01-01T00:00:00.000Z also occurs at /objects/0 `);
     expect(r.stdout).toMatch(/1 valid object: 1 error/);
   });
 
@@ -228,7 +247,8 @@ describe('distill-intel validate: checks across one input', () => {
     const text = JSON.stringify(identity).replace('"name":', '"name": "Evil Lab", "name":');
     const r = await runCli(['validate', '-'], text + '\n');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^-: \/name: error json-duplicate-key: member name 'name' occurs twice/m);
+    // Placed at the member name's last writing, the one JSON.parse keeps.
+    expect(r.stdout).toContain(`-:1:${text.lastIndexOf('"name":') + 1} /name: error json-duplicate-key: member name 'name' occurs twice`);
     expect(r.stdout).toMatch(/0 valid objects: 1 error/);
   });
 
@@ -248,17 +268,18 @@ describe('distill-intel validate: checks across one input', () => {
     };
     const r = await runCli(['validate', '-'], JSON.stringify(bundle20, null, 2));
     expect(r.code).toBe(1);
-    const findings = r.stdout.split('\n').filter((l) => l.startsWith('-: '));
+    const findings = r.stdout.split('\n').filter((l) => l.startsWith('-:'));
+    // Pretty-printed with two spaces: spec_version is on line 4 (after "{", type, id), the first object opens line 6.
     expect(findings).toEqual([
-      expect.stringMatching(/^-: \/spec_version: warning bundle-spec-version:/),
-      expect.stringMatching(/^-: \/objects\/0: error stix-2\.0-content: 3 STIX 2\.0 objects .*`distill-intel upgrade`/),
+      expect.stringMatching(/^-:4:3 \/spec_version: warning bundle-spec-version:/),
+      expect.stringMatching(/^-:6:5 \/objects\/0: error stix-2\.0-content: 3 STIX 2\.0 objects .*`distill-intel upgrade`/),
     ]);
   });
 
   it('warns that an object with objects but no type is read as a TAXII envelope (§8.1)', async () => {
     const r = await runCli(['validate', '-'], JSON.stringify({ objects: [identity] }));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('-: /: warning bundle-type-missing:');
+    expect(r.stdout).toContain('-:1:1: warning bundle-type-missing:');
     expect(r.stdout).toMatch(/1 valid object: 0 errors, 1 warning/);
   });
 });

@@ -43,7 +43,26 @@ describe('readStixObjects', () => {
   it('keeps an object whose own property is a dictionary named objects (observed-data) whole', async () => {
     const od = { type: 'observed-data', id: 'observed-data--1', objects: { '0': { type: 'ipv4-addr', value: '198.51.100.1' } } };
     const records = await read([JSON.stringify(od)]);
-    expect(records).toEqual([{ kind: 'object', object: od, index: 0 }]);
+    expect(records).toEqual([{ kind: 'object', object: od, index: 0, line: 1, column: 1, pointer: '' }]);
+  });
+
+  it('says where each record starts (line, column, pointer), however the text is cut into chunks', async () => {
+    // A pretty-printed bundle: its objects open on lines 5 and 10 (after "{", type, id, "objects": [), indented 4.
+    const bundle = JSON.stringify({ type: 'bundle', id: 'bundle--1', objects: [{ type: 'identity', id: 'identity--a', name: 'A' }, B] }, null, 2);
+    const lines = bundle.split('\n');
+    expect(lines[4]).toBe('    {');
+    // NDJSON after a blank line: each line's object is a top-level object (pointer ''), at column 1.
+    const ndjson = `${JSON.stringify(A)}\n\n  ${JSON.stringify(B)}\n`;
+    for (const [text, expected] of [
+      [bundle, [{ line: 5, column: 5, pointer: '/objects/0' }, { line: lines.findIndex((l, i) => i > 4 && l === '    {') + 1, column: 5, pointer: '/objects/1' }]],
+      [ndjson, [{ line: 1, column: 1, pointer: '' }, { line: 3, column: 3, pointer: '' }]],
+      [JSON.stringify([A, 7, B]), [{ line: 1, column: 2, pointer: '/0' }, { line: 1, column: JSON.stringify(A).length + 3, pointer: '/1' }, { line: 1, column: JSON.stringify(A).length + 5, pointer: '/2' }]],
+    ] as const) {
+      for (const parts of [[text], ...splits(text).filter((_, i) => i % 7 === 0)]) {
+        const places = (await read(parts)).map((r) => ({ line: r.line, column: r.column, pointer: r.pointer }));
+        expect(places).toEqual(expected);
+      }
+    }
   });
 
   it('gives the same objects however the text is cut into chunks', async () => {

@@ -1,4 +1,5 @@
 import { DistillIntelError } from '../../errors.js';
+import { formatLocation } from '../../stix/location.js';
 import { TaxiiError } from '../protocol/errors.js';
 import type { Status, TaxiiErrorResource } from '../protocol/resources.js';
 import type { Diagnostic } from '../../stix/diagnostic.js';
@@ -156,7 +157,7 @@ export class TaxiiInvalidObjectError extends DistillIntelError {
     super(
       'TAXII_INVALID_OBJECT',
       `object ${init.objectId ?? '(no id)'} from ${init.url} is not valid STIX 2.1:\n` +
-        errors.map((d) => `  ${d.code} at ${d.path === '' ? '(root)' : d.path}: ${d.message}`).join('\n'),
+        errors.map((d) => `  ${d.code} at ${formatLocation({ pointer: d.path })}: ${d.message}`).join('\n'),
     );
     this.objectId = init.objectId;
     this.url = init.url;

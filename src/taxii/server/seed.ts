@@ -1,4 +1,5 @@
 import { validate } from '../../stix/validate.js';
+import { formatLocation } from '../../stix/location.js';
 import type { CollectionRef, Store } from '../store/store.js';
 import { toNewObject } from './new-object.js';
 
@@ -25,7 +26,7 @@ export async function seedCollection(store: Store, target: CollectionRef, object
     const obj = value as Record<string, unknown>;
     const errors = validate(obj).filter((d) => d.severity === 'error');
     if (errors.length > 0) {
-      rejected.push({ id: String(obj['id']), message: errors.map((d) => `${d.code} at ${d.path || '/'}: ${d.message}`).join('; ') });
+      rejected.push({ id: String(obj['id']), message: errors.map((d) => `${d.code} at ${formatLocation({ pointer: d.path })}: ${d.message}`).join('; ') });
     } else rows.push(toNewObject(obj));
   }
   const results = rows.length === 0 ? [] : await store.addObjects(target, rows);

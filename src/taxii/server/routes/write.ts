@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { formatLocation } from '../../../stix/location.js';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../../stix/canonical-json.js';
 import { TaxiiError } from '../../protocol/errors.js';
@@ -39,7 +40,7 @@ function str(v: unknown): string | undefined {
 
 function describe(diags: readonly Diagnostic[]): string {
   const errors = diags.filter((d) => d.severity === 'error');
-  const quoted = errors.slice(0, MAX_QUOTED).map((d) => `${d.code} at ${d.path === '' ? '/' : d.path}: ${d.message}`);
+  const quoted = errors.slice(0, MAX_QUOTED).map((d) => `${d.code} at ${formatLocation({ pointer: d.path })}: ${d.message}`);
   const rest = errors.length - quoted.length;
   return quoted.join('; ') + (rest > 0 ? `; and ${rest} more error${rest === 1 ? '' : 's'}` : '');
 }
