@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { ParseDiagnostic } from '../../src/stix/parse.js';
 import { parse } from '../../src/stix/parse.js';
 import { validateStream } from '../../src/stix/validate-stream.js';
@@ -165,6 +166,35 @@ describe('validateStream', () => {
       const whole = parse(first);
       expect(sorted((await run([first])).ds)).toEqual(sorted(whole.diagnostics));
     });
+  });
+
+  it('judges any bundle, envelope or array, cut anywhere, as parse() judges the whole text (property)', async () => {
+    // Objects whose strings hold the characters the scanner must see through, some with findings, some duplicates.
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 }).map((t) => t + '"}],{[\\');
+    const object = fc.record({ n: fc.integer({ min: 0, max: 5 }), name: text, custom: fc.boolean(), late: fc.boolean() }).map(({ n, name, custom, late }) =>
+      identity(n, { name, ...(custom ? { x_note: name } : {}), ...(late ? { modified: '2025-01-01T00:00:00.000Z' } : {}) }),
+    );
+    const shape = fc.constantFrom('bundle', 'sorted-bundle', 'envelope', 'array');
+    await fc.assert(
+      fc.asyncProperty(fc.array(object, { maxLength: 6 }), shape, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 64 }), async (objects, kind, indent, size) => {
+        const value =
+          kind === 'bundle'
+            ? { type: 'bundle', id: 'bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2', objects }
+            : kind === 'sorted-bundle'
+              ? { id: 'bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2', objects, type: 'bundle' }
+              : kind === 'envelope'
+                ? { more: false, objects }
+                : objects;
+        const doc = JSON.stringify(value, null, indent);
+        const whole = parse(doc);
+        const r = await run(bytes(doc, size));
+        const strip = (ds: ParseDiagnostic[]): unknown[] =>
+          ds.map((d) => `${d.code} ${d.severity} ${d.path} ${d.message}`).sort();
+        expect(strip(r.ds)).toEqual(strip(whole.diagnostics));
+        expect(r.valid).toBe(whole.objects.length);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
