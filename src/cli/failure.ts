@@ -33,11 +33,12 @@ export function describeFailure(err: unknown): string {
   if (err instanceof TaxiiHttpError) {
     const hint =
       err.httpStatus === 401
-        ? ' (the server wants credentials: --user, --token, --header or DISTILL_INTEL_USER / DISTILL_INTEL_TOKEN)'
+        ? // Said the same whether credentials were missing or refused: the server's own text above says which.
+          ' (check the credentials: --user, --token, --header, DISTILL_INTEL_USER / DISTILL_INTEL_TOKEN or --credentials)'
         : err.httpStatus === 403
           ? ' (ask the server operator for the rights this needs)'
           : err.httpStatus === 404
-            ? ' (check --url: an API root such as https://host/api1/, or a discovery URL ending in /taxii2/; and --collection)'
+            ? ' (check --url: an API root such as https://host/api1/, a discovery URL ending in /taxii2/ or the server alone; and --collection)'
             : '';
     return err.message + hint;
   }

@@ -414,7 +414,8 @@ export async function runPull(argv: string[], io: CliIo, extras: PullExtras = {}
     if (err instanceof UsageError) throw err;
     const where = listing ? `page ${pages + 1} failed: ` : '';
     io.stderr.write(`distill-intel pull: ${where}${describeFailure(err)}\n`);
-    if (listing) io.stderr.write(resumeHint(pulled, pages, checkpoint, v.checkpoint));
+    // Nothing written and no checkpoint file: there is nothing to resume, and "0 objects were written" reads as a run.
+    if (listing && (pages > 0 || v.checkpoint !== undefined)) io.stderr.write(resumeHint(pulled, pages, checkpoint, v.checkpoint));
     return EXIT.failure;
   }
   progress.clear();
