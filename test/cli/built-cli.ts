@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +79,52 @@ export function runBuilt(args: string[], options: { cwd?: string; stdin?: string
     });
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** A free TCP port on loopback (taken and released at once; a test server binds it right after). */
+export async function freeLoopbackPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const address = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/** A long-running `distill-intel <args>` from dist/ (a server), resolved once `ready(output so far)` holds. */
+export interface BuiltProcess {
+  readonly child: ChildProcess;
+  /** Everything it wrote on stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts `distill-intel <args>` in `cwd` and waits (up to 60 s) until its output satisfies `ready`. */
+export async function startBuilt(args: string[], cwd: string, ready: (output: string) => boolean): Promise<BuiltProcess> {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`distill-intel ${args.join(' ')} did not get ready: ${output}`)), 60_000);
+    const onData = (d: Buffer): void => {
+      output += d.toString('utf8');
+      if (ready(output)) {
+        clearTimeout(timer);
+        ok();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => fail(new Error(`distill-intel ${args.join(' ')} exited with ${String(code)}: ${output}`)));
+  });
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureBuilt, runBuilt } from './built-cli.js';
+import { ensureBuilt, freeLoopbackPort, runBuilt, startBuilt } from './built-cli.js';
+import type { BuiltProcess } from './built-cli.js';
 
 /**
  * README's firewall recipe, as a newcomer follows it right after `npm ci && npm start`: the demo server (built CLI,
@@ -32,53 +30,22 @@ function words(line: string): string[] {
   return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 let dir = '';
-let server: ChildProcess | undefined;
+let server: BuiltProcess | undefined;
 let port = 0;
 let password = '';
 
 beforeAll(async () => {
   await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'di-demo-recipe-'));
-  port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve', '--port', String(port), '--no-access-log'], {
-    cwd: dir,
-    env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  let log = '';
-  password = await new Promise<string>((resolvePassword, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no password: ${log}`)), 60_000);
-    const onData = (d: Buffer): void => {
-      log += d.toString('utf8');
-      const m = /password: (\S+)/.exec(log);
-      if (m !== null && log.includes('listening on')) {
-        clearTimeout(timer);
-        resolvePassword(m[1] as string);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${log}`)));
-  });
-  expect(log).toContain('Seeded collection "demo"');
+  port = await freeLoopbackPort();
+  server = await startBuilt(['serve', '--port', String(port), '--no-access-log'], dir, (out) => /password: \S+/.test(out) && out.includes('listening on'));
+  password = /password: (\S+)/.exec(server.output())?.[1] ?? '';
+  expect(server.output()).toContain('Seeded collection "demo"');
 }, 300_000);
 
 afterAll(async () => {
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((r) => server?.on('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,34 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureBuilt, runBuilt } from './built-cli.js';
+import { ensureBuilt, freeLoopbackPort, runBuilt, startBuilt } from './built-cli.js';
+import type { BuiltProcess } from './built-cli.js';
 
 /**
  * What a user reads when the server says no, through the built CLI against a built `serve` with a read-only principal:
  * one line each, no contradiction between the server's reason and the hint, no summary of work that never happened.
  */
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const READABLE = '0b9f3c1e-7a2d-4e5f-9c8b-1a2b3c4d5e6f';
 const HIDDEN = '1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e';
 const PASSWORD = 'r3ader-pass-long';
 
 let dir = '';
-let server: ChildProcess | undefined;
+let server: BuiltProcess | undefined;
 let apiRoot = '';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -36,7 +24,7 @@ beforeAll(async () => {
   const hashed = await runBuilt(['serve', '--hash-secret'], { cwd: dir, stdin: `${PASSWORD}\n` });
   const hash = hashed.stdout.trim().split('\n').at(-1) ?? '';
   expect(hash).toMatch(/^scrypt\$/);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   writeFileSync(
     join(dir, 'server.json'),
     JSON.stringify({
@@ -50,29 +38,12 @@ beforeAll(async () => {
     join(dir, 'identity.json'),
     JSON.stringify({ type: 'identity', spec_version: '2.1', id: 'identity--311b2d2d-f010-4473-83ec-1edf84858f4c', created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', name: 'x', identity_class: 'organization' }),
   );
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve', '--config', 'server.json', '--no-access-log'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  server = child;
-  let log = '';
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve did not start: ${log}`)), 60_000);
-    child.stderr?.on('data', (d: Buffer) => {
-      log += d.toString('utf8');
-      if (log.includes('listening on')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.on('exit', (code) => fail(new Error(`serve exited with ${String(code)}: ${log}`)));
-  });
+  server = await startBuilt(['serve', '--config', 'server.json', '--no-access-log'], dir, (out) => out.includes('listening on'));
   apiRoot = `http://127.0.0.1:${port}/api1/`;
 }, 300_000);
 
 afterAll(async () => {
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((r) => server?.on('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
