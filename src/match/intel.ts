@@ -133,6 +133,29 @@ function observablePattern(o: Obj, options: ReadIntelOptions, missing: Set<strin
  *
  * @throws IntelLimitError when there are more objects than `maxObjects`.
  */
+/**
+ * Every quoted string literal of the indicators' patterns (quotes and backslash escapes kept, exactly as
+ * {@link patternString} writes a value) to the ids of the indicators that contain it. One pass over each pattern.
+ */
+export function indexQuotedLiterals(indicators: readonly Obj[]): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const ind of indicators) {
+    const pattern = ind['pattern'] as string;
+    const id = ind['id'] as string;
+    for (let i = pattern.indexOf("'"); i !== -1; ) {
+      let j = i + 1;
+      while (j < pattern.length && pattern[j] !== "'") j += pattern[j] === '\\' ? 2 : 1;
+      if (j >= pattern.length) break;
+      const literal = pattern.slice(i, j + 1);
+      const ids = index.get(literal);
+      if (ids === undefined) index.set(literal, [id]);
+      else if (ids[ids.length - 1] !== id) ids.push(id);
+      i = pattern.indexOf("'", j + 1);
+    }
+  }
+  return index;
+}
+
 export function readIntel(input: unknown, options: ReadIntelOptions = {}): Intel {
   registerDistillationExtensions();
   const maxObjects = options.maxObjects ?? 500_000;
@@ -192,14 +215,16 @@ export function readIntel(input: unknown, options: ReadIntelOptions = {}): Intel
   const campaigns = [...latest.values()].filter((o) => o['type'] === 'campaign' && o['revoked'] !== true).map((o) => o['id'] as string);
   const indicators = [...latest.values()].filter((o) => o['type'] === 'indicator' && o['revoked'] !== true && o['pattern_type'] === 'stix');
 
+  // Which indicators quote a value: one index of every pattern's string literals, so tying SCOs to indicators costs
+  // the size of the patterns, not (SCOs × indicators) substring searches that a hostile package could make huge.
+  const quotedBy = indexQuotedLiterals(indicators);
   const sdoFor = (sco: Obj): string | undefined => {
     const id = sco['id'] as string;
     const values = [str(sco['value']), ...strings(sco['lsh_bands']), ...strings(sco['payment_fingerprints'])].filter((v): v is string => v !== undefined);
     const candidates = [...(related.get(id) ?? [])].filter((x) => TARGET_RANK[typeOf(x)] !== undefined && latest.has(x));
-    for (const ind of indicators) {
-      const pattern = ind['pattern'] as string;
-      if (values.some((v) => pattern.includes(patternString(v)))) candidates.push(ind['id'] as string);
-    }
+    const quoting = new Set<string>();
+    for (const v of values) for (const ind of quotedBy.get(patternString(v)) ?? []) quoting.add(ind);
+    candidates.push(...quoting);
     candidates.sort((a, b) => (TARGET_RANK[typeOf(a)] as number) - (TARGET_RANK[typeOf(b)] as number) || a.localeCompare(b));
     return candidates[0] ?? (campaigns.length === 1 ? campaigns[0] : undefined);
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { DEMO_KEY, promptFingerprintFromTemplate } from '../../src/distillation/index.js';
 import { hydraProxyClusterPackage } from '../../src/distillation/scenarios/hydra-proxy-cluster.js';
 import { S4_SHARED_CARD, signupAbuse } from '../../src/distillation/scenarios/signup-abuse.js';
-import { readIntel } from '../../src/match/intel.js';
+import { indexQuotedLiterals, readIntel } from '../../src/match/intel.js';
 import { KeyRing } from '../../src/match/key-ring.js';
 import { IntelMatcher } from '../../src/match/matcher.js';
 import type { TelemetryRecord } from '../../src/telemetry/record.js';
@@ -47,6 +47,40 @@ describe('readIntel', () => {
     expect(bySighting.has("[ipv4-addr:value ISSUBSET '198.51.100.0/25']")).toBe(false);
     const fp = intel.items.find((i) => i.kind === 'prompt-fingerprint')!;
     expect(fp.objectId).toBe(fingerprint.id);
+  });
+});
+
+describe('indexQuotedLiterals', () => {
+  it('indexes each quoted literal whole, escapes included, and never a quote inside an escaped one', () => {
+    const index = indexQuotedLiterals([
+      { id: 'indicator--a', pattern: "[ipv4-addr:value = '198.51.100.7'] OR [domain-name:value = 'it\\'s.example']" },
+      { id: 'indicator--b', pattern: "[x-a:v = 'a\\\\'] AND [x-a:w = '198.51.100.7'] AND [x-a:w = '198.51.100.7']" },
+      { id: 'indicator--c', pattern: "[file:name = 'unterminated" },
+    ]);
+    expect(index.get("'198.51.100.7'")).toEqual(['indicator--a', 'indicator--b']);
+    expect(index.get("'it\\'s.example'")).toEqual(['indicator--a']);
+    // "'s.example'" appears as a substring of the escaped literal but is no literal of its own.
+    expect(index.has("'s.example'")).toBe(false);
+    expect(index.get("'a\\\\'")).toEqual(['indicator--b']);
+    expect([...index.keys()].some((k) => k.includes('unterminated'))).toBe(false);
+  });
+
+  it('ties observables to the indicators quoting them in time linear in the package (hostile sizes)', () => {
+    // 20,000 indicators and 20,000 observables: the pairwise substring search this replaced took about two minutes
+    // here and ran out the test's time; the index reads each pattern once.
+    const n = 20_000;
+    const ipOf = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const objects: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const uuid = `6b1f${i.toString(16).padStart(4, '0')}-2c3d-4e5f-8a9b-0c1d2e3f4a5b`;
+      objects.push({ type: 'indicator', spec_version: '2.1', id: `indicator--${uuid}`, created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', pattern: `[ipv4-addr:value = '${ipOf(i)}']`, pattern_type: 'stix', valid_from: '2026-01-01T00:00:00Z' });
+      objects.push({ type: 'ipv4-addr', spec_version: '2.1', id: `ipv4-addr--${uuid}`, value: ipOf(i) });
+    }
+    const intel = readIntel({ type: 'bundle', id: 'bundle--6b1f0000-2c3d-4e5f-8a9b-0c1d2e3f4a5b', objects }, { keys: new KeyRing([DEMO_KEY]) });
+    const observable = intel.items.find((i) => i.kind === 'observable' && i.objectType === 'ipv4-addr' && i.pattern === `[ipv4-addr:value = '${ipOf(777)}']`);
+    // Each address is named by its own indicator, which covers it: no separate observable item is made for it.
+    expect(observable).toBeUndefined();
+    expect(intel.items.filter((i) => i.kind === 'indicator')).toHaveLength(n);
   });
 });
 
