@@ -45,6 +45,8 @@ describe('distill-intel match (built CLI)', () => {
       env: ENV,
     });
     expect(r.stderr).toContain('matched: 5 requests from 5 accounts; 1 shared objects matched 4 requests; 1 sightings, 0 withheld; 4 accounts to review; 1 bad lines');
+    // The bad line is named as every location is: input:line (the sixth line of the log is not JSON).
+    expect(r.stderr).toMatch(/^requests\.jsonl:6: /m);
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'REPORT.json'), 'utf8')) as { matches: Array<{ object: string; accounts: Array<{ account_id: string }> }>; input: { bad_lines: number; first_bad_lines: Array<{ line: number }> } };
     expect(report.matches.map((m) => [m.object, m.accounts.map((a) => a.account_id)])).toEqual([[hydra.indicators[0]!.id, ['b-1', 'b-2', 'b-3', 'b-4']]]);
