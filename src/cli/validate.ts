@@ -88,12 +88,17 @@ function objectOf(path: string): string | undefined {
  * Validates one input read as chunks, handing each reported finding to `report` as it is found. Returns how many
  * objects validated with no error once the filter is applied.
  */
-export async function validateInput(source: TextChunks, filter: FindingFilter, report: (d: ParseDiagnostic) => void): Promise<number> {
+export async function validateInput(
+  source: TextChunks,
+  filter: FindingFilter,
+  report: (d: ParseDiagnostic) => void,
+  placed: (d: ParseDiagnostic) => boolean = () => true,
+): Promise<number> {
   // Objects that only fail through --strict promotion: the lenient validator counted them valid.
   const lenientFailed = new Set<string>();
   const promotedFailed = new Set<string>();
   const summary = await validateStream(source, {
-    positions: true,
+    positions: placed,
     onDiagnostic: (d) => {
       if (d.severity === 'error') {
         const object = objectOf(d.path);
@@ -194,19 +199,26 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(t.printed === 1 ? t.example + '\n' : `${formatFindingLocation(d, name)}: ${d.severity} ${d.code}: ${d.message}\n`);
       }
     };
+    // Only findings that will be printed are placed at their path's line and column (the JSON report keeps them all):
+    // locating a path walks its object's text, which a large input would otherwise pay for every counted finding.
+    const placed = (d: ParseDiagnostic): boolean => {
+      if (format === 'json') return true;
+      const t = tallies.get(d.code);
+      return t === undefined || (!summaryOnly && t.printed < maxPerCode);
+    };
     let valid: number;
     try {
       if (audit) {
         // The share audit needs the whole input as one value, so this mode reads it whole.
         const [input] = await readInputs([name], io);
         const text = input?.text ?? '';
-        valid = await validateInput([text], filter, report);
+        valid = await validateInput([text], filter, report, placed);
         const json = parseJsonText(text);
         const a = auditShare(json.ok ? json.value : parse(text).objects);
         errors += a.problems.length;
         audits.push({ input: name, audit: a });
       } else {
-        valid = await validateInput(openInput(name, io), filter, report);
+        valid = await validateInput(openInput(name, io), filter, report, placed);
       }
     } catch (err) {
       if (err instanceof InputReadError) {

@@ -25,9 +25,11 @@ export interface ValidateStreamOptions {
   /**
    * Give every finding the line and column where its path lands in the text (a member's key, an element's start), as
    * {@link parse}'s `positions`; without it, findings of list elements and NDJSON lines carry the line they start on.
-   * Default `false`.
+   * Default `false`. A function places only the findings it returns true for (the others keep the line their object
+   * starts on): locating a path costs a walk over the object's text, which a caller that prints a few findings of a
+   * large input (the CLI's cap per code) need not pay for the rest.
    */
-  readonly positions?: boolean;
+  readonly positions?: boolean | ((finding: ParseDiagnostic) => boolean);
   /** Receives every finding as soon as it is known, in input order (findings across objects come last). */
   readonly onDiagnostic: (diagnostic: ParseDiagnostic) => void;
   /**
@@ -122,6 +124,18 @@ class StreamValidator {
   /** `/objects` for a container's list, `` for a top-level array; set when the list opens. */
   #listPointer = '';
 
+  /** `positions` was asked for, for every finding or for some. */
+  get #positioning(): boolean {
+    const p = this.#options.positions;
+    return p === true || typeof p === 'function';
+  }
+
+  /** Whether this finding is placed at its path (see `positions`). */
+  #placed(d: ParseDiagnostic): boolean {
+    const p = this.#options.positions;
+    return p === true || (typeof p === 'function' && p(d));
+  }
+
   constructor(options: ValidateStreamOptions) {
     this.#options = options;
     this.#describeRecords();
@@ -213,7 +227,7 @@ class StreamValidator {
         // A bundle without a list, or an envelope whose objects is not a list: parse() judges what is there.
         if (!parsed.ok || value['type'] === 'bundle' || (value['type'] === undefined && 'objects' in value)) return this.#document(shape.value.text);
         // The findings of a lone object need no line: their paths say where they are.
-        this.#judge(value, shape.value.text, '', 1, this.#options.positions === true ? shape.value : undefined);
+        this.#judge(value, shape.value.text, '', 1, this.#positioning ? shape.value : undefined);
         this.#finishChecks();
         return { shape: 'document', valid: this.#valid };
       }
@@ -277,7 +291,7 @@ class StreamValidator {
       }
     }
     if (type !== undefined) validateBundleEnvelopeInto(container, '', out, this.#strict);
-    if (this.#options.positions === true) this.#placeMembers(out, shape);
+    if (this.#positioning) this.#placeMembers(out, shape);
     for (const d of out) this.#emit(d);
     return true;
   }
@@ -324,7 +338,7 @@ class StreamValidator {
 
   #element(text: string, index: number, at: TextPosition): void {
     if (this.#broken) return;
-    if (this.#options.positions === true) {
+    if (this.#positioning) {
       this.#elementPlaces[index * 2] = at.line;
       this.#elementPlaces[index * 2 + 1] = at.column;
     }
@@ -452,7 +466,11 @@ class StreamValidator {
    */
   #place(found: ParseDiagnostic[], text: string, pointer: string, at: TextPosition | undefined, record: number | undefined): void {
     const inner = (path: string): string => (path.startsWith(pointer) ? path.slice(pointer.length) : path);
-    const positions = this.#options.positions === true && at !== undefined ? locatePointers(text, found.map((d) => inner(d.path))) : undefined;
+    let wanted: string[] | undefined;
+    if (this.#positioning && at !== undefined) {
+      for (const d of found) if (d.line === undefined && this.#placed(d)) (wanted ??= []).push(inner(d.path));
+    }
+    const positions = wanted === undefined ? undefined : locatePointers(text, wanted);
     for (let i = 0; i < found.length; i++) {
       const d = found[i] as ParseDiagnostic;
       const rel = d.line === undefined ? positions?.get(inner(d.path)) : undefined;
@@ -463,7 +481,7 @@ class StreamValidator {
   }
 
   #document(text: string): StreamSummary {
-    const result = parse(text, { strict: this.#strict, maxDepth: this.#maxDepth, positions: this.#options.positions === true });
+    const result = parse(text, { strict: this.#strict, maxDepth: this.#maxDepth, positions: this.#positioning });
     for (const d of result.diagnostics) this.#emit(d);
     return { shape: 'document', valid: result.objects.length };
   }

@@ -196,5 +196,21 @@ describe('validateStream', () => {
       { numRuns: 150 },
     );
   });
+
+  it('places only the findings a positions function asks for (the others keep their line)', async () => {
+    const text = [identity(1, { x_rank: 1 }), { ...identity(2), modified: '2025-01-01T00:00:00.000Z' }].map((o) => JSON.stringify(o)).join('\n');
+    const all: ParseDiagnostic[] = [];
+    await validateStream([text], { positions: true, onDiagnostic: (d) => all.push(d) });
+    const some: ParseDiagnostic[] = [];
+    await validateStream([text], { positions: (d) => d.code === 'custom-property', onDiagnostic: (d) => some.push(d) });
+    const byCode = (ds: ParseDiagnostic[], code: string): ParseDiagnostic | undefined => ds.find((d) => d.code === code);
+    // x_rank is the last member of line 1: its key's column, as with positions for all.
+    expect(byCode(some, 'custom-property')).toEqual(byCode(all, 'custom-property'));
+    expect(byCode(some, 'custom-property')?.column).toBe(JSON.stringify(identity(1, { x_rank: 1 })).indexOf('"x_rank"') + 1);
+    // The other keeps its line but no column.
+    expect(byCode(some, 'timestamp-order')).toEqual(expect.objectContaining({ line: 2 }));
+    expect(byCode(some, 'timestamp-order')?.column).toBeUndefined();
+    expect(byCode(all, 'timestamp-order')?.column).toBeDefined();
+  });
 });
 
