@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { formatLocation } from '../stix/location.js';
 import { resolve } from 'node:path';
 import { campaignBundle } from '../detect/campaign-bundle.js';
 import { CampaignDetector } from '../detect/campaign-detector.js';
@@ -135,7 +136,7 @@ export async function runDetect(argv: string[], io: CliIo): Promise<number> {
   }
   const audit = auditShare(bundle);
   if (audit.problems.length > 0) {
-    for (const p of audit.problems) io.stderr.write(`share audit: ${p.path}: ${p.message}\n`);
+    for (const p of audit.problems) io.stderr.write(`share audit: ${formatLocation({ pointer: p.path })}: ${p.message}\n`);
     io.stderr.write('distill-intel detect: the bundle failed the share audit; nothing written or sent\n');
     return EXIT.failure;
   }

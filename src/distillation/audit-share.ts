@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { formatLocation } from '../stix/location.js';
 import { joinPointer } from '../stix/diagnostic.js';
 import { selectorToPointer } from '../stix/markings.js';
 import type { Tlp2Level } from '../stix/markings.js';
@@ -300,7 +301,7 @@ export function formatAuditReport(report: AuditReport): string {
     lines.push('No problems: every identifier is pseudonymised or public infrastructure, and every value is covered by a TLP marking.');
   } else {
     lines.push(`${report.problems.length} problem(s) to fix or accept before sharing:`);
-    for (const p of report.problems) lines.push(`  ${p.path}: ${p.message}`);
+    for (const p of report.problems) lines.push(`  ${formatLocation({ pointer: p.path })}: ${p.message}`);
   }
   return lines.join('\n') + '\n';
 }
