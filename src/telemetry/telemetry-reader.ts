@@ -60,7 +60,7 @@ async function* decompressed(bytes: AsyncIterable<Uint8Array | string>): AsyncGe
     }
   })();
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    yield* Readable.from(rest).pipe(createGunzip({ chunkSize: 1 << 18 })) as AsyncIterable<Buffer>;
+    yield* Readable.from(rest).pipe(createGunzip({ chunkSize: 1 << 20 })) as AsyncIterable<Buffer>;
   } else {
     yield* rest as AsyncIterable<Buffer>;
   }
