@@ -169,7 +169,14 @@ describe('pipeline end to end (real processes)', () => {
     expect(byValue('2001:db8::17')[0]?.distill_intel.status).toBe('expired');
     // The examples' indicators: the S1 relay network and domain, the S2 bands, the S4 payment fingerprint.
     expect(byValue('198.51.100.0/25')[0]?.stix.id).toBe('indicator--f48f2813-a70d-4ef9-b5aa-8a2ea353b106');
-    expect(byValue('b03:0e37cb6d')).toHaveLength(1);
+    // The S2 band values are keyed values the scenario computes: read band 3 from its fingerprint object.
+    const fingerprints = Object.values(exampleBundles())
+      .flatMap((b) => b.objects ?? [])
+      .filter((o) => o.type === 'prompt-fingerprint') as unknown as Array<{ lsh_bands: string[] }>;
+    expect(fingerprints).toHaveLength(1);
+    const band3 = fingerprints[0]?.lsh_bands[3] as string;
+    expect(band3).toMatch(/^b03:[0-9a-f]+$/);
+    expect(byValue(band3)).toHaveLength(1);
     expect(all.filter((d) => d.stix.id === 'indicator--0cde327f-ff7f-481b-b659-7581df15dcc4')).toHaveLength(1);
     // Every flattenable indicator of the fixture is there: 11 values from 9 indicators.
     const fixtureIds = (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { objects: Array<{ id: string; type: string }> }).objects.map((o) => o.id);
