@@ -10,6 +10,7 @@ import { generateSigningKey } from '../../src/provenance/keys.js';
 import { signObject } from '../../src/provenance/sign.js';
 import { hashSecretSync } from '../../src/taxii/server/secrets.js';
 import { ensureBuilt } from './built-cli.js';
+import { twoLabTrust } from '../provenance/two-lab-trust.js';
 
 /**
  * `distill-intel serve` verifies signatures on worker threads (`verifyThreads`, default one per core). Two servers
@@ -122,20 +123,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'di-verify-threads-'));
   writeFileSync(
     join(dir, 'trust.json'),
-    JSON.stringify({
-      type: 'distill-intel-trust-store',
-      version: 1,
-      identities: [
-        {
-          identity: LAB_A,
-          keys: [
-            { algorithm: 'Ed25519', public_key: keyA.publicKeyText },
-            { algorithm: 'Ed25519', public_key: leaked.publicKeyText, revoked_at: '2026-01-01T00:00:00Z', revocation_reason: 'compromised' },
-          ],
-        },
-        { identity: LAB_B, keys: [{ algorithm: 'ES256', public_key: keyB.publicKeyText }] },
-      ],
-    }),
+    JSON.stringify(twoLabTrust({ a: LAB_A, b: LAB_B }, { a: keyA, aRevoked: leaked, b: keyB }, '2026-01-01T00:00:00Z')),
   );
   config('threads', 2);
   config('inline', 0);

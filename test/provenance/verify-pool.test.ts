@@ -8,6 +8,7 @@ import { TrustStore } from '../../src/provenance/trust-store.js';
 import type { ObjectVerdict } from '../../src/provenance/verify.js';
 import { verifyObject } from '../../src/provenance/verify.js';
 import { ensureBuilt } from '../cli/built-cli.js';
+import { twoLabTrust } from './two-lab-trust.js';
 
 /**
  * The verification pool runs worker threads from the built package, so these tests build dist/ and run the pool in a
@@ -25,20 +26,7 @@ const keyB = generateSigningKey('ES256');
 const leaked = generateSigningKey();
 const stranger = generateSigningKey();
 
-const TRUST = TrustStore.fromDocument({
-  type: 'distill-intel-trust-store',
-  version: 1,
-  identities: [
-    {
-      identity: LAB_A,
-      keys: [
-        { algorithm: 'Ed25519', public_key: keyA.publicKeyText },
-        { algorithm: 'Ed25519', public_key: leaked.publicKeyText, revoked_at: '2026-06-01T00:00:00Z', revocation_reason: 'compromised' },
-      ],
-    },
-    { identity: LAB_B, keys: [{ algorithm: 'ES256', public_key: keyB.publicKeyText }] },
-  ],
-});
+const TRUST = TrustStore.fromDocument(twoLabTrust({ a: LAB_A, b: LAB_B }, { a: keyA, aRevoked: leaked, b: keyB }, '2026-06-01T00:00:00Z'));
 
 function indicator(n: number, by: `identity--${string}` = LAB_A): Record<string, unknown> {
   return create('indicator', {

@@ -8,6 +8,7 @@ import { checkServerOptions } from '../../../src/taxii/server/config.js';
 import { parseServeConfig } from '../../../src/taxii/server/config-file.js';
 import { MemoryStore } from '../../../src/taxii/store/memory.js';
 import { basic, hash, indicator, makeHandler, post } from './fixture.js';
+import { twoLabTrust } from '../../provenance/two-lab-trust.js';
 
 const LAB_A = 'identity--0c7b5b88-8ff7-4a4d-aa9d-00000000000a';
 const LAB_B = 'identity--0c7b5b88-8ff7-4a4d-aa9d-00000000000b';
@@ -18,20 +19,7 @@ const keyA = generateSigningKey();
 const keyB = generateSigningKey('ES256');
 const oldKeyA = generateSigningKey();
 
-const TRUST = TrustStore.fromDocument({
-  type: 'distill-intel-trust-store',
-  version: 1,
-  identities: [
-    {
-      identity: LAB_A,
-      keys: [
-        { algorithm: 'Ed25519', public_key: keyA.publicKeyText },
-        { algorithm: 'Ed25519', public_key: oldKeyA.publicKeyText, revoked_at: '2026-06-01T00:00:00Z', revocation_reason: 'compromised' },
-      ],
-    },
-    { identity: LAB_B, keys: [{ algorithm: 'ES256', public_key: keyB.publicKeyText }] },
-  ],
-});
+const TRUST = TrustStore.fromDocument(twoLabTrust({ a: LAB_A, b: LAB_B }, { a: keyA, aRevoked: oldKeyA, b: keyB }, '2026-06-01T00:00:00Z'));
 
 function handler() {
   const writer = (name: string, extra: Record<string, unknown>) => ({ name, passwordHash: hash(PASS), canRead: ['*'], canWrite: ['*'], ...extra });
