@@ -1,3 +1,5 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, NEWLINE, OPEN_BRACE, OPEN_BRACKET, QUOTE, isJsonWhitespace } from './json-chars.js';
+
 /**
  * Incremental scanner for one JSON document holding STIX content, so a validator can judge a bundle of any size while
  * holding one object at a time. It hands out the exact text of each element of a bundle's (or TAXII envelope's)
@@ -59,19 +61,7 @@ export interface ScanFailure extends TextPosition {
   readonly message: string;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const NEWLINE = 0x0a;
 
-function isWhitespace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 type Phase =
   /** Before the top-level value. */
@@ -230,7 +220,7 @@ export class DocumentScanner {
         i++;
         continue;
       }
-      if (isWhitespace(c) || (c === 0xfeff && this.#base + i === 0)) {
+      if (isJsonWhitespace(c) || (c === 0xfeff && this.#base + i === 0)) {
         i++;
         continue;
       }

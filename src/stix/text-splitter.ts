@@ -1,3 +1,5 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isJsonWhitespace } from './json-chars.js';
+
 /**
  * Splits JSON text holding STIX content (NDJSON, a bundle, a TAXII envelope, a JSON array of objects, a single object,
  * or any concatenation of those) into the exact text of each object, incrementally: it never holds more than one
@@ -13,17 +15,10 @@ export interface StixTextSplitterOptions {
 
 const DEFAULT_MAX_OBJECT_LENGTH = 16 * 1024 * 1024;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
+/** JSON whitespace, plus the byte-order mark that files saved on Windows start with. */
 function isWhitespace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
+  return isJsonWhitespace(c) || c === 0xfeff;
 }
 
 /** Where a piece starts in the whole input (1-based line and column) and its pointer in its document. */
