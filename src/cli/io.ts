@@ -36,7 +36,7 @@ export class UsageError extends Error {
 /** `node:util` parseArgs, with its refusals (unknown option, missing value, stray argument) as {@link UsageError}s. */
 export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   try {
-    return parseArgs(config);
+    return parseArgs<T>(config.args === undefined ? config : { ...config, args: joinDashValues(config.args, config.options ?? {}) });
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
@@ -45,6 +45,35 @@ export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<t
     }
     throw new UsageError(e.message);
   }
+}
+
+/**
+ * Writes `--opt -value` as `--opt=-value` when `--opt` takes a value and `-value` is not itself an option: parseArgs
+ * refuses such values as ambiguous, yet one RFC 7638 key id in 64 starts with a dash (base64url) and `keys trust revoke
+ * --key-id <id>` must take it as README writes it. A missing value (`--store --key-id x`) is still refused.
+ */
+export function joinDashValues(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const takesValue = (name: string): boolean => options[name]?.type === 'string';
+  const isOption = (arg: string): boolean => {
+    if (arg.startsWith('--')) return arg === '--' || (arg.slice(2).split('=')[0] ?? '') in options;
+    return Object.values(options).some((o) => o.short !== undefined && arg.startsWith(`-${o.short}`));
+  };
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (arg.startsWith('--') && !arg.includes('=') && takesValue(arg.slice(2)) && next !== undefined && next.length > 1 && next.startsWith('-') && !isOption(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 /** "unknown option --stric; did you mean --strict?" (the hint only when one option is close). */

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureBuilt, runBuilt } from './built-cli.js';
 import { closestWord, editDistance } from '../../src/closest-word.js';
+import { joinDashValues, parseOptions, UsageError } from '../../src/cli/io.js';
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -36,5 +37,21 @@ describe('closestWord', () => {
   it('picks the nearest candidate only when it is close', () => {
     expect(closestWord('--pagesize', ['--page-size', '--limit'])).toBe('--page-size');
     expect(closestWord('--colour', ['--url', '--collection'])).toBeUndefined();
+  });
+});
+
+describe('option values that start with a dash', () => {
+  const options = { store: { type: 'string' }, 'key-id': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } as const;
+
+  it('a value such as a base64url key id starting with "-" is taken as the value, as written', () => {
+    const { values } = parseOptions({ args: ['--store', 't.json', '--key-id', '-Xy_9kQ'], options });
+    expect(values).toEqual({ store: 't.json', 'key-id': '-Xy_9kQ' });
+    expect(joinDashValues(['--key-id', '-abc', 'file'], options)).toEqual(['--key-id=-abc', 'file']);
+  });
+
+  it('a missing value is still a usage error, not the next option swallowed as the value', () => {
+    expect(() => parseOptions({ args: ['--store', '--key-id', 'k'], options })).toThrow(UsageError);
+    expect(() => parseOptions({ args: ['--store', '-v'], options })).toThrow(UsageError);
+    expect(joinDashValues(['--store', '--', '-x'], options)).toEqual(['--store', '--', '-x']);
   });
 });
