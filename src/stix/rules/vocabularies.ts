@@ -1,8 +1,9 @@
 import { joinPointer } from '../diagnostic.js';
-import { OPEN_VOCABULARIES } from '../vocab.js';
+import { checkHashes, checkHashesInList } from './hashes.js';
 import { PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportWarning } from './rule.js';
+import { vocabSet } from './vocabulary-sets.js';
 
 /** Which property of which type draws from which open vocabulary (§10). */
 const VOCAB_PROPS: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>> = new Map<
@@ -61,18 +62,6 @@ const VOCAB_PROPS: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>>
   ['user-account', [['account_type', 'account-type-ov']]],
 ]);
 
-const VOCAB_SETS = new Map<string, ReadonlySet<string>>();
-function vocabSet(name: string): ReadonlySet<string> | undefined {
-  let set = VOCAB_SETS.get(name);
-  if (set === undefined) {
-    const list = OPEN_VOCABULARIES[name];
-    if (list === undefined) return undefined;
-    set = new Set(list);
-    VOCAB_SETS.set(name, set);
-  }
-  return set;
-}
-
 function offVocabulary(value: unknown, vocab: string): boolean {
   const set = vocabSet(vocab);
   return set !== undefined && typeof value === 'string' && !set.has(value);
@@ -106,25 +95,10 @@ export function checkVocabularies(obj: JsonObject, type: string, pointer: string
   checkNestedVocabularies(obj, pointer, ctx, present);
 }
 
-function checkHashes(hashes: unknown, path: string, ctx: RuleContext): void {
-  if (!isObject(hashes)) return;
-  const set = vocabSet('hash-algorithm-ov');
-  if (set === undefined) return;
-  for (const key in hashes) {
-    if (set.has(key)) continue;
-    reportWarning(ctx, 'hash-algorithm-unknown', joinPointer(path, key), `hash algorithm '${key}' is not in hash-algorithm-ov (§10, hash-algorithm-ov)`);
-  }
-}
-
-function checkHashesInList(list: unknown, path: string, ctx: RuleContext): void {
-  if (!Array.isArray(list)) return;
-  for (let i = 0; i < list.length; i++) {
-    const item: unknown = list[i];
-    if (isObject(item) && item['hashes'] !== undefined) checkHashes(item['hashes'], joinPointer(path, i, 'hashes'), ctx);
-  }
-}
-
-/** Hash names wherever a hashes dictionary occurs (hash-algorithm-ov), and the PE type of windows-pebinary-ext. */
+/**
+ * Every hashes dictionary of the object (algorithm names from hash-algorithm-ov; values in their algorithm's format),
+ * and the PE type of windows-pebinary-ext.
+ */
 function checkNestedVocabularies(obj: JsonObject, pointer: string, ctx: RuleContext, present: number): void {
   if ((present & PRESENT.hashes) !== 0 && obj['hashes'] !== undefined) checkHashes(obj['hashes'], joinPointer(pointer, 'hashes'), ctx);
   const refs = (present & PRESENT.external_references) === 0 ? undefined : obj['external_references'];
