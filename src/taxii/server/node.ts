@@ -83,15 +83,43 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, r: TaxiiRespon
  */
 export function toNodeListener(handler: TaxiiHandler): NodeListener {
   const core = handler.core;
+  const send = responseBatcher();
   return (req, res) => {
     core.handle(toTaxiiRequest(req, res)).then(
-      (r) => writeResponse(req, res, r),
+      (r) => send(req, res, r),
       (err: unknown) => {
         // core.handle answers every failure itself; reaching this means a bug, still answer in TAXII form.
         if (!res.headersSent) writeResponse(req, res, core.internalError(err));
         else res.destroy();
       },
     );
+  };
+}
+
+/**
+ * Holds the responses finished during one turn of the event loop and writes them together right after it (on
+ * `setImmediate`, the same turn's check phase: no timer, no added poll). Each socket write wakes the client it goes
+ * to; on a machine where clients and server share cores, writing as each answer is ready lets those clients preempt
+ * the server between one request and the next, and the server resumes on cold caches. Batched, the server handles
+ * every request that arrived in the turn first, then sends: measured here (bench/server.ts) about a third less CPU per
+ * cached page, and higher throughput; no response waits for more than the rest of its own turn.
+ */
+function responseBatcher(): (req: IncomingMessage, res: ServerResponse, r: TaxiiResponse) => void {
+  let queue: { req: IncomingMessage; res: ServerResponse; r: TaxiiResponse }[] = [];
+  const flush = (): void => {
+    const ready = queue;
+    queue = [];
+    for (const { req, res, r } of ready) {
+      try {
+        writeResponse(req, res, r);
+      } catch {
+        // A response that cannot be written (its socket already failed) must not keep the others from going out.
+        res.destroy();
+      }
+    }
+  };
+  return (req, res, r) => {
+    if (queue.push({ req, res, r }) === 1) setImmediate(flush);
   };
 }
 

@@ -228,3 +228,37 @@ describe('TLS with client certificates', () => {
     }
   });
 });
+
+describe('node:http adapter: responses of one event-loop turn go out together', () => {
+  it('a response that cannot be written (here: a header Node refuses) closes its own connection and no other', async () => {
+    const { createServer } = await import('node:http');
+    const { toNodeListener } = await import('../../../src/taxii/server/node.js');
+    const release: (() => void)[] = [];
+    // A core whose answers are held until both requests have arrived, so both finish in the same turn.
+    const core = {
+      handle: (req: { target: string }) =>
+        new Promise((resolve) => {
+          release.push(() =>
+            resolve(req.target === '/bad' ? { status: 200, headers: { 'x-bad': 'a\nb' }, body: 'bad' } : { status: 200, headers: { 'content-type': 'text/plain' }, body: 'good' }),
+          );
+          if (release.length === 2) for (const r of release) r();
+        }),
+      internalError: () => ({ status: 500, headers: {}, body: '' }),
+    };
+    const http = createServer(toNodeListener({ core } as unknown as Parameters<typeof toNodeListener>[0]));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const port = (http.address() as { port: number }).port;
+    try {
+      const bad = rawRequest(`http://127.0.0.1:${port}/bad`, 'GET', {}).then(
+        () => 'answered',
+        (err: Error & { code?: string }) => err.code ?? err.message,
+      );
+      const good = rawRequest(`http://127.0.0.1:${port}/good`, 'GET', {});
+      expect(await good).toMatchObject({ status: 200, body: 'good' });
+      expect(await bad).toBe('ECONNRESET');
+    } finally {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+  });
+});
