@@ -3,8 +3,8 @@ import { DistillationInputError } from './errors.js';
 import { keyBytes } from './pseudonym.js';
 import type { PseudonymKey } from './pseudonym.js';
 import { ShortHmac } from './short-hmac.js';
+import { hmacShingleHashes, minhashInto, simhashHex, sipShingleHashes } from './shingle-sketch.js';
 import { SipHash24 } from './siphash.js';
-import { writeUtf8 } from './write-utf8.js';
 
 /**
  * Keyed fingerprints of elicitation templates (domain model §4.2 C). A lab shares how a template is built, never its
@@ -143,77 +143,6 @@ function hex(digest: Int32Array, words: number): string {
 }
 
 const BAND_LABELS = Array.from({ length: LSH_BANDS }, (_, b) => `b${String(b).padStart(2, '0')}:`);
-// Per-call working memory, reused: fingerprinting is synchronous, so one set serves every call.
-const scratchMinima = new Int32Array(MINHASH_SIZE);
-const scratchWeights = new Int32Array(64);
-
-/**
- * Version 1: the HMAC of each distinct shingle; four words per shingle in `out` (MinHash x and y, SimHash bits 0-31
- * and 32-63), so the caller's loop is the same for both versions.
- */
-function hmacShingles(normalized: string, hmac: ShortHmac): Int32Array {
-  const distinct = shingles(normalized);
-  const out = shingleWords(distinct.size * 4);
-  let k = 0;
-  for (const sh of distinct) {
-    const d = hmac.string(sh);
-    out[k++] = d[0] as number;
-    out[k++] = d[1] as number;
-    out[k++] = d[2] as number;
-    out[k++] = d[3] as number;
-  }
-  return out;
-}
-
-/**
- * Version 2: the SipHash of each distinct shingle (x = high word, y = low word, also its 64 SimHash bits). A shingle
- * is a run of 5 words of the normalised text, which has single spaces between words, so it is hashed straight from
- * the text's UTF-8 bytes without building its string. Repeats are recognised by 53 bits of the keyed hash: two
- * different shingles of one prompt agree on them with probability 2^-53, never in practice.
- */
-function sipShingles(normalized: string, sip: SipHash24): Int32Array {
-  const bytes = utf8Scratch(normalized.length * 3);
-  const length = writeUtf8(normalized, bytes);
-  // Word starts, and one past the end of the text as a final "start" (the word before it ends a byte earlier).
-  const starts = wordStarts;
-  starts.length = 0;
-  if (length > 0) starts.push(0);
-  for (let i = 0; i < length; i++) if (bytes[i] === 0x20) starts.push(i + 1);
-  const words = starts.length;
-  starts.push(length + 1);
-  const count = words <= SHINGLE_WORDS ? 1 : words - SHINGLE_WORDS + 1;
-  const out = shingleWords(count * 4);
-  const seen = seenShingles;
-  seen.clear();
-  let k = 0;
-  for (let i = 0; i < count; i++) {
-    const from = words <= SHINGLE_WORDS ? 0 : (starts[i] as number);
-    const to = words <= SHINGLE_WORDS ? length : (starts[i + SHINGLE_WORDS] as number) - 1;
-    const buf = sip.reserve(to - from);
-    for (let j = from; j < to; j++) buf[j - from] = bytes[j] as number;
-    sip.run(to - from);
-    const id = (sip.hi & 0x1fffff) * 4294967296 + sip.lo;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out[k++] = sip.hi | 0;
-    out[k++] = sip.lo | 0;
-    out[k++] = sip.hi | 0;
-    out[k++] = sip.lo | 0;
-  }
-  return out.subarray(0, k);
-}
-
-let utf8Buffer = new Uint8Array(1024);
-function utf8Scratch(n: number): Uint8Array {
-  if (utf8Buffer.length < n) utf8Buffer = new Uint8Array(Math.max(n, utf8Buffer.length * 2));
-  return utf8Buffer;
-}
-let shingleBuffer = new Int32Array(1024);
-function shingleWords(n: number): Int32Array {
-  if (shingleBuffer.length < n) shingleBuffer = new Int32Array(Math.max(n, shingleBuffer.length * 2));
-  return shingleBuffer.subarray(0, n);
-}
-const wordStarts: number[] = [];
 
 // Signatures are cut from shared slabs: a typed array of 512 bytes gets its own off-heap buffer, whose allocation and
 // release by the garbage collector cost more than computing the signature. A slab lives while any of its signatures does.
@@ -227,7 +156,6 @@ function signatureSlot(): Uint32Array {
   }
   return slab.subarray(MINHASH_SIZE * slabNext, MINHASH_SIZE * ++slabNext);
 }
-const seenShingles = new Set<number>();
 
 function shingles(normalized: string): Set<string> {
   const words = normalized.split(' ').filter((w) => w.length > 0);
@@ -330,36 +258,11 @@ export function fingerprintNormalized(
   // Each distinct shingle is hashed once under the key. Version 1: HMAC bytes 0-7 feed the MinHash "permutations"
   // (a keyed seed mixed into that hash), bytes 8-15 are the shingle's 64 SimHash bits. Version 2: the 64-bit SipHash
   // (high word x, low word y) does both.
-  const seeds = state.seeds;
-  // Minima are kept as signed 32-bit values offset by 2^31 (h ^ 0x80000000), so signed comparison orders them as
-  // unsigned and every value stays a small integer for the JIT (unsigned values above 2^31 would be doubles).
-  const biased = scratchMinima.fill(0x7fffffff);
-  const weights = scratchWeights.fill(0);
   const shingle = state.shingle;
-  const hashes = shingle instanceof SipHash24 ? sipShingles(normalized, shingle) : hmacShingles(normalized, shingle);
-  for (let k = 0; k < hashes.length; k += 4) {
-    const x = hashes[k] as number;
-    const y = hashes[k + 1] as number;
-    const s0 = hashes[k + 2] as number;
-    const s1 = hashes[k + 3] as number;
-    for (let i = 0; i < MINHASH_SIZE; i++) {
-      // murmur3's 32-bit finaliser (a fast, well-mixing permutation) of the seeded input, inline and signed.
-      let h = ((x ^ (seeds[i] as number)) + Math.imul(y, i + 1)) | 0;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      h ^= 0x80000000;
-      if (h < (biased[i] as number)) biased[i] = h;
-    }
-    for (let bit = 0; bit < 32; bit++) {
-      weights[bit] = (weights[bit] as number) + ((s0 >>> (31 - bit)) & 1 ? 1 : -1);
-      weights[bit + 32] = (weights[bit + 32] as number) + ((s1 >>> (31 - bit)) & 1 ? 1 : -1);
-    }
-  }
+  const hashes = shingle instanceof SipHash24 ? sipShingleHashes(normalized, shingle, SHINGLE_WORDS) : hmacShingleHashes(shingles(normalized), shingle);
   const signature = signatureSlot();
-  for (let i = 0; i < MINHASH_SIZE; i++) signature[i] = ((biased[i] as number) ^ 0x80000000) >>> 0;
+  minhashInto(signature, state.seeds, hashes);
+  const simhash = simhashHex(hashes);
   // Band b is keyed over the ASCII digits of b followed by its rows as big-endian 32-bit words; its value is the
   // first 32 bits of the keyed hash (HMAC digest, or SipHash's high word).
   const lsh_bands: string[] = [];
@@ -378,12 +281,6 @@ export function fingerprintNormalized(
     }
     const word = band instanceof SipHash24 ? band.run(n).hi : (band.run(n)[0] as number);
     lsh_bands.push(`${BAND_LABELS[b] as string}${hex32(word)}`);
-  }
-  let simhash = '';
-  for (let nibble = 0; nibble < 16; nibble++) {
-    let v = 0;
-    for (let k = 0; k < 4; k++) v = (v << 1) | ((weights[nibble * 4 + k] as number) > 0 ? 1 : 0);
-    simhash += v.toString(16);
   }
   return { scheme: fingerprintScheme(key.keyId, version), value, lsh_bands, simhash, signature };
 }

@@ -45,7 +45,14 @@ export class SipHash24 {
 
   /** SipHash of the first `length` bytes of the buffer from {@link reserve}; the result is in {@link hi} and {@link lo}. */
   run(length: number): this {
-    const m = this.buffer;
+    return this.bytes(this.buffer, 0, length);
+  }
+
+  /**
+   * SipHash of `length` bytes of `m` from `from`, read in place (a word shingle inside a prompt's UTF-8 bytes needs no
+   * copy); the result is in {@link hi} and {@link lo}.
+   */
+  bytes(m: Uint8Array, from: number, length: number): this {
     let v0hi = (this.k0hi ^ 0x736f6d65) | 0;
     let v0lo = (this.k0lo ^ 0x70736575) | 0;
     let v1hi = (this.k1hi ^ 0x646f7261) | 0;
@@ -56,13 +63,13 @@ export class SipHash24 {
     let v3lo = (this.k1lo ^ 0x79746573) | 0;
     let t = 0;
 
-    const full = length & ~7;
-    // The last block holds the remaining bytes and, in its top byte, the message length mod 256.
-    m.fill(0, length, full + 8);
-    m[full + 7] = length & 0xff;
+    const end = from + length;
+    // Full 8-byte blocks end at `full`; the last block holds the remaining bytes and, in its top byte, the message
+    // length mod 256. It is assembled in registers, so the caller's bytes are neither copied nor padded.
+    const full = from + (length & ~7);
     // One copy of the round, driven by a small state machine: each 8-byte block gets 2 rounds (c = 2), then the
     // finalisation 4 (d = 4). A helper function would move the state into a closure context, several times slower.
-    let at = 0;
+    let at = from;
     let mhi = 0;
     let mlo = 0;
     for (;;) {
@@ -71,8 +78,18 @@ export class SipHash24 {
       if (finalising) {
         v2lo = (v2lo ^ 0xff) | 0;
       } else {
-        mlo = ((m[at] as number) | ((m[at + 1] as number) << 8) | ((m[at + 2] as number) << 16) | ((m[at + 3] as number) << 24)) | 0;
-        mhi = ((m[at + 4] as number) | ((m[at + 5] as number) << 8) | ((m[at + 6] as number) << 16) | ((m[at + 7] as number) << 24)) | 0;
+        if (at < full) {
+          mlo = ((m[at] as number) | ((m[at + 1] as number) << 8) | ((m[at + 2] as number) << 16) | ((m[at + 3] as number) << 24)) | 0;
+          mhi = ((m[at + 4] as number) | ((m[at + 5] as number) << 8) | ((m[at + 6] as number) << 16) | ((m[at + 7] as number) << 24)) | 0;
+        } else {
+          mlo = 0;
+          mhi = (length & 0xff) << 24;
+          for (let j = at; j < end; j++) {
+            const shift = (j - at) * 8;
+            if (shift < 32) mlo |= (m[j] as number) << shift;
+            else mhi |= (m[j] as number) << (shift - 32);
+          }
+        }
         v3hi = (v3hi ^ mhi) | 0;
         v3lo = (v3lo ^ mlo) | 0;
         count = 2;

@@ -172,7 +172,12 @@ function referenceFingerprint(template: string, k: { key: string; keyId: string 
 }
 
 describe('fingerprint definitions (minhash128-w5-keyed and -keyed-v2, norm-v1)', () => {
-  const texts = [...unrelated, cotB, cotNear, 'short one', '', 'naïve café — 日本語のプロンプト 😀 with emoji and ünïcödé words to shingle', 'x '.repeat(300)];
+  // Long texts: 4,100 distinct shingles (SimHash bit counts past 2^11), and a text whose shingles half repeat.
+  // Words spelt in letters (digits would normalise to <num>).
+  const word = (i: number) => `w${i.toString(26).replace(/[0-9]/g, (d) => String.fromCharCode(0x71 + Number(d)))}`;
+  const long = Array.from({ length: 4104 }, (_, i) => word((i * 7919) % 100003)).join(' ');
+  const halfRepeated = Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? 'same' : word(i % 40))).join(' ');
+  const texts = [...unrelated, cotB, cotNear, 'short one', '', 'naïve café — 日本語のプロンプト 😀 with emoji and ünïcödé words to shingle', 'x '.repeat(300), long, halfRepeated, 'a b c d e', 'a b c d e f'];
   const k2 = { key: 'a different, much longer group secret '.repeat(4), keyId: 'other' };
 
   for (const version of [1, 2] as const) {

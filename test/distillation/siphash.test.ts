@@ -36,6 +36,19 @@ describe('SipHash24', () => {
     }
   });
 
+  it('hashes a slice of a larger buffer in place, whatever its offset and the bytes around it', () => {
+    const h = new SipHash24(KEY);
+    const text = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff);
+    for (let from = 0; from < 12; from++) {
+      for (let n = 0; from + n <= text.length; n += 3) {
+        const slice = text.slice(from, from + n);
+        expect({ from, n, v: result(h.bytes(text, from, n)) }).toEqual({ from, n, v: reference(KEY, slice) });
+      }
+    }
+    // The buffer is read, never written: the message's padding is built aside.
+    expect(Array.from(text)).toEqual(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff));
+  });
+
   it('refuses a key that is not 16 bytes', () => {
     expect(() => new SipHash24(new Uint8Array(15))).toThrow(RangeError);
   });
