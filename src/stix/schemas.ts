@@ -411,7 +411,7 @@ function toDiagnostic(e: ErrorObject, pointer: string, rootLabel: string): Diagn
           (e.instancePath === '' ? '' : ` in ${what}`),
       );
     case 'type':
-      return diag(code, path, `${what} must be ${typeWords(params['type'])}`);
+      return diag(code, path, `${what} must be ${rule ?? typeWords(params['type'])}`);
     case 'const':
       return diag(code, path, `${what} must be ${show(params['allowedValue'])}`);
     case 'enum': {

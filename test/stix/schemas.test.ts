@@ -234,6 +234,10 @@ const BROKEN: Case[] = [
   ['hashes value not a string', 'file', { hashes: { 'SHA-256': 12 } }, 'schema-type', '/hashes/SHA-256'],
   ['empty hashes', 'file', { hashes: {} }, 'schema-min-properties', '/hashes'],
   ['dictionary key with a space', 'process', { environment_variables: { 'MY VAR': 'x' } }, 'schema-property-names', '/environment_variables/MY VAR'],
+  // §6.6: "The corresponding value for each dictionary key MUST always be a list of type string" (the spec's own example
+  // writes bare strings; the normative text decides).
+  ['email header value that is a bare string (§6.6)', 'email-message', { additional_header_fields: { 'X-Mailer': 'Mutt/1.5.23' } }, 'schema-type', '/additional_header_fields/X-Mailer'],
+  ['email header value that is an empty list', 'email-message', { additional_header_fields: { 'Reply-To': [] } }, 'schema-min-items', '/additional_header_fields/Reply-To'],
   ['hex with upper-case digits (§2.8)', 'file', { magic_number_hex: 'FFD8' }, 'schema-pattern', '/magic_number_hex'],
   ['hex with an odd number of digits', 'file', { magic_number_hex: 'ffd' }, 'schema-pattern', '/magic_number_hex'],
   // granular markings (§7.2.3)
@@ -371,7 +375,7 @@ const PASSING: Passing[] = [
   ['artifact by url with hashes', 'artifact', { payload_bin: undefined, url: 'https://example.com/a.bin', hashes: { 'SHA-256': 'abc' } }],
   ['artifact with decryption_key and encryption_algorithm', 'artifact', { encryption_algorithm: 'mime-type-indicated', decryption_key: 'pw' }],
   ['multipart email with MIME parts', 'email-message', { is_multipart: true, body_multipart: [{ body: 'hi' }, { body_raw_ref: id('artifact') }] }],
-  ['single-part email with body', 'email-message', { body: 'hello', additional_header_fields: { 'X-Mailer': 'a', Received: ['b', 'c'] } }],
+  ['single-part email with body', 'email-message', { body: 'hello', additional_header_fields: { 'X-Mailer': ['a'], Received: ['b', 'c'] } }],
   ['file with hashes only and all predefined extensions', 'file', {
     name: undefined,
     hashes: { 'SHA-256': 'abc' },

@@ -78,7 +78,8 @@ export type EmailMessage = ScoCommon<'email-message'> & {
   message_id?: string;
   subject?: string;
   received_lines?: string[];
-  additional_header_fields?: Dictionary<string | string[]>;
+  /** Each header's values: always a list, even for a header that occurs once (§6.6). */
+  additional_header_fields?: Dictionary<string[]>;
   body?: string;
   body_multipart?: EmailMimePart[];
   raw_email_ref?: Identifier<'artifact'>;
