@@ -20,14 +20,25 @@ export const silentLogger: ServerLogger = {
 
 /** Writes one JSON object per line, with `time` (ISO 8601) and `level`, to `write`. */
 export function jsonLineLogger(write: (line: string) => void): ServerLogger {
+  // A busy server logs many requests within one millisecond: the ISO text is made once per millisecond.
+  let lastMs = -1;
+  let lastIso = '';
+  const isoNow = (): string => {
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  };
   const emit = (level: string, entry: LogEntry): void => {
     // Every request writes one line: splicing the two leading fields into the entry's own JSON text spares copying
     // the entry into a new object. An entry that sets `time` or `level` itself takes the slower path (no duplicate keys).
     if ('time' in entry || 'level' in entry) {
-      write(JSON.stringify({ time: new Date().toISOString(), level, ...entry }) + '\n');
+      write(JSON.stringify({ time: isoNow(), level, ...entry }) + '\n');
       return;
     }
-    write(`{"time":"${new Date().toISOString()}","level":"${level}",${JSON.stringify(entry).slice(1)}\n`);
+    write(`{"time":"${isoNow()}","level":"${level}",${JSON.stringify(entry).slice(1)}\n`);
   };
   return {
     info: (e) => emit('info', e),

@@ -57,4 +57,17 @@ describe('jsonLineLogger', () => {
     expect(line.match(/"level":/g)).toHaveLength(1);
     expect(JSON.parse(line)).toEqual({ time: 'from-entry', level: 'custom', msg: 'replayed' });
   });
+
+  it('stamps each line with the time it is written, never a stale one (the text is reused only within one millisecond)', async () => {
+    const lines: string[] = [];
+    const log = jsonLineLogger((l) => lines.push(l));
+    log.info({ msg: 'first' });
+    const afterFirst = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    const beforeSecond = Date.now();
+    log.info({ msg: 'second' });
+    const [first, second] = lines.map((l) => Date.parse((JSON.parse(l) as { time: string }).time));
+    expect(first).toBeLessThanOrEqual(afterFirst);
+    expect(second).toBeGreaterThanOrEqual(beforeSecond);
+  });
 });
