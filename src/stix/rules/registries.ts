@@ -1,4 +1,5 @@
 import { joinPointer } from '../diagnostic.js';
+import { charsetProblem } from './iana-charsets.js';
 import { PRESENT } from './presence.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
@@ -42,32 +43,6 @@ function safeName(code: string): string | undefined {
   }
 }
 
-/** IANA character sets that WHATWG's encoding labels (what TextDecoder knows) leave out. */
-const EXTRA_CHARSETS: ReadonlySet<string> = new Set([
-  'utf-32', 'utf-32be', 'utf-32le', 'utf-7', 'iso-10646-ucs-2', 'iso-10646-ucs-4', 'ucs-2', 'ucs-4', 'cesu-8', 'scsu', 'bocu-1',
-  'ibm037', 'ibm437', 'ibm500', 'ibm850', 'ibm852', 'ibm855', 'ibm857', 'ibm860', 'ibm861', 'ibm862', 'ibm863', 'ibm864',
-  'ibm865', 'ibm869', 'ibm1026', 'ibm1047', 'ascii', 'iso646-us', 'iso-2022-kr', 'iso-2022-cn', 'iso-2022-jp-2',
-  'hz-gb-2312', 'tis-620', 'viscii', 'big5-hkscs', 'gb18030', 'euc-tw',
-]);
-const charsetCache = new Map<string, boolean>();
-
-/** True when `name` is an IANA-registered character set name or alias (§6.7 name_enc, §6.3 path_enc). */
-export function isCharset(name: string): boolean {
-  const cached = charsetCache.get(name);
-  if (cached !== undefined) return cached;
-  let ok = EXTRA_CHARSETS.has(name.toLowerCase());
-  if (!ok) {
-    try {
-      new TextDecoder(name);
-      ok = true;
-    } catch {
-      ok = false;
-    }
-  }
-  if (charsetCache.size < 10_000) charsetCache.set(name, ok);
-  return ok;
-}
-
 const DICT_KEY = /^[a-zA-Z0-9_-]+$/;
 /** RFC 6838 type/subtype with an IANA top-level type (parameters allowed after ';'). */
 const MIME_TYPE = /^(?:application|audio|font|haptics|image|message|model|multipart|text|video)\/[a-zA-Z0-9!#$&^_.+-]+(?:\s*;.*)?$/;
@@ -99,11 +74,10 @@ function checkLang(value: unknown, path: string, ctx: RuleContext): void {
   }
 }
 
-function checkCharset(obj: JsonObject, prop: string, pointer: string, ctx: RuleContext): void {
+function checkCharset(obj: JsonObject, prop: string, pointer: string, section: string, ctx: RuleContext): void {
   const value = obj[prop];
-  if (typeof value === 'string' && !isCharset(value)) {
-    reportError(ctx, 'charset-invalid', joinPointer(pointer, prop), `${prop} '${value}' is not an IANA character set name (§6)`);
-  }
+  const problem = typeof value === 'string' ? charsetProblem(value) : undefined;
+  if (problem !== undefined) reportError(ctx, 'charset-invalid', joinPointer(pointer, prop), `${prop}: ${problem} (${section} MUST)`);
 }
 
 /**
@@ -230,7 +204,7 @@ export function checkRegistries(obj: JsonObject, type: string, pointer: string, 
       checkExternalIds(obj, type, pointer, ctx);
       break;
     case 'file': {
-      checkCharset(obj, 'name_enc', pointer, ctx);
+      checkCharset(obj, 'name_enc', pointer, '§6.7', ctx);
       const mime = obj['mime_type'];
       if (typeof mime === 'string' && !MIME_TYPE.test(mime)) {
         reportWarning(ctx, 'mime-type-invalid', joinPointer(pointer, 'mime_type'), `mime_type '${mime}' should be an IANA media type (§6.7)`);
@@ -245,7 +219,7 @@ export function checkRegistries(obj: JsonObject, type: string, pointer: string, 
       break;
     }
     case 'directory':
-      checkCharset(obj, 'path_enc', pointer, ctx);
+      checkCharset(obj, 'path_enc', pointer, '§6.3', ctx);
       break;
     case 'domain-name': {
       const value = obj['value'];

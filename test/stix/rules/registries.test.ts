@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Diagnostic } from '../../../src/stix/diagnostic.js';
-import { isCharset, isLanguageTag } from '../../../src/stix/rules/registries.js';
+import { charsetProblem } from '../../../src/stix/rules/iana-charsets.js';
+import { isLanguageTag } from '../../../src/stix/rules/registries.js';
 import { validate } from '../../../src/stix/validate.js';
 
 const T = '2016-04-06T20:03:48.000Z';
@@ -16,8 +17,8 @@ describe('registry lookups', () => {
   });
 
   it('IANA character sets', () => {
-    for (const cs of ['US-ASCII', 'ISO-8859-2', 'UTF-8', 'utf-16le', 'UTF-32', 'windows-1252']) expect(isCharset(cs)).toBe(true);
-    expect(isCharset('bla.bla.bla')).toBe(false);
+    for (const cs of ['US-ASCII', 'ISO-8859-2', 'UTF-8', 'utf-16le', 'UTF-32', 'windows-1252']) expect(charsetProblem(cs)).toBeUndefined();
+    expect(charsetProblem('bla.bla.bla')).toBe("'bla.bla.bla' is not a name in the IANA character set registry");
   });
 });
 
@@ -69,6 +70,32 @@ describe('charset-invalid (§6.7 name_enc, §6.3 path_enc)', () => {
 
   it('accepts a registered one', () => {
     expect(find(validate({ ...file, name_enc: 'ISO-8859-2' }), 'charset-invalid')).toEqual([]);
+  });
+
+  // "If the preferred MIME name for a character set is defined, this value MUST be used; if it is not defined, then
+  // the Name value from the registry MUST be used instead" (§6.7; §6.3 says the same of path_enc).
+  it('refuses a registered alias and names the preferred MIME name to use', () => {
+    for (const [alias, preferred] of [['latin1', 'ISO-8859-1'], ['ISO_8859-1:1987', 'ISO-8859-1'], ['csUTF8', 'UTF-8'], ['ANSI_X3.4-1968', 'US-ASCII'], ['cp437', 'IBM437'], ['MS_Kanji', 'Shift_JIS']]) {
+      const ds = find(validate({ ...file, name_enc: alias }), 'charset-invalid');
+      expect(ds).toEqual([expect.objectContaining({ severity: 'error', path: '/name_enc' })]);
+      expect(ds[0]?.message).toContain(`must be used: '${preferred}'`);
+    }
+  });
+
+  it('refuses spellings only decoders know, naming the registry name of that encoding', () => {
+    for (const [spelling, registered] of [['utf8', 'UTF-8'], ['cp1252', 'windows-1252'], ['sjis', 'Shift_JIS'], ['iso8859-2', 'ISO-8859-2']]) {
+      const ds = find(validate({ ...file, name_enc: spelling }), 'charset-invalid');
+      expect(ds).toEqual([expect.objectContaining({ severity: 'error', path: '/name_enc' })]);
+      expect(ds[0]?.message).toContain(`registry's name for this encoding is '${registered}'`);
+    }
+  });
+
+  it('compares names without case (RFC 2978), and judges directory path_enc the same way (§6.3)', () => {
+    expect(find(validate({ ...file, name_enc: 'utf-8' }), 'charset-invalid')).toEqual([]);
+    expect(find(validate({ ...file, name_enc: 'SHIFT_JIS' }), 'charset-invalid')).toEqual([]);
+    const dir = { type: 'directory', spec_version: '2.1', id: 'directory--ff1e0780-358c-5808-a8c7-d0fca4ef6ef4', path: 'C:\\Windows' };
+    expect(find(validate({ ...dir, path_enc: 'windows-1252' }), 'charset-invalid')).toEqual([]);
+    expect(find(validate({ ...dir, path_enc: 'latin2' }), 'charset-invalid')).toEqual([expect.objectContaining({ severity: 'error', path: '/path_enc' })]);
   });
 });
 
