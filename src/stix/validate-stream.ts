@@ -86,12 +86,37 @@ const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
 export async function validateStream(source: TextChunks, options: ValidateStreamOptions): Promise<StreamSummary> {
   const reader = new StreamValidator(options);
   const decoder = new StringDecoder('utf8');
+  // Once the input shows itself NDJSON, bytes are split at newlines and each line decoded on its own: a line of ASCII
+  // then becomes a one-byte string (a chunk holding one non-ASCII character would make every line sliced from it a
+  // two-byte string), which JSON.parse, hashing and every check after it read faster.
+  let bytewise = false;
   for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    if (text !== '') reader.push(text);
+    if (bytewise) {
+      reader.pushBytes(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk));
+      continue;
+    }
+    if (typeof chunk === 'string') {
+      if (chunk !== '') reader.push(chunk);
+      continue;
+    }
+    const bytes = toBuffer(chunk);
+    const nl = reader.isNdjson ? bytes.indexOf(10) : -1;
+    if (nl < 0) {
+      const text = decoder.write(bytes);
+      if (text !== '') reader.push(text);
+      continue;
+    }
+    // Up to a newline the decoder finishes any character it holds; after it, nothing is held and bytes take over.
+    reader.push(decoder.write(bytes.subarray(0, nl + 1)));
+    bytewise = true;
+    reader.pushBytes(bytes.subarray(nl + 1));
   }
-  reader.push(decoder.end());
+  if (!bytewise) reader.push(decoder.end());
   return reader.end();
+}
+
+function toBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /** Stands for every object element when the bundle's own properties are checked: the schema only asks "an object?". */
@@ -108,6 +133,9 @@ class StreamValidator {
   #ndjson = false;
   /** NDJSON text not yet split into lines. */
   #pending = '';
+  /** NDJSON bytes of a line not yet complete, once bytes are pushed (see pushBytes). */
+  #pendingBytes: Buffer[] = [];
+  #pendingByteLength = 0;
   /** Skipping the rest of an over-long NDJSON line. */
   #skipping = false;
   #line = 0;
@@ -190,9 +218,56 @@ class StreamValidator {
     this.#pending = this.#skipping ? '' : rest;
   }
 
+  /** The input has shown itself NDJSON: {@link pushBytes} may take over once the text pushed so far ends a line. */
+  get isNdjson(): boolean {
+    return this.#ndjson;
+  }
+
+  /**
+   * NDJSON bytes, after text that ended with a newline: split at newlines (a UTF-8 byte 10 is always a newline) and
+   * decoded line by line, as the decoder would have decoded them (invalid sequences become U+FFFD either way).
+   */
+  pushBytes(bytes: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(10, start);
+      if (nl < 0) break;
+      if (this.#skipping) {
+        this.#skipping = false;
+      } else if (this.#pendingBytes.length > 0) {
+        this.#pendingBytes.push(bytes.subarray(start, nl));
+        this.#lineOf(this.#takePendingBytes());
+      } else {
+        this.#lineOf(bytes.toString('utf8', start, nl));
+      }
+      start = nl + 1;
+    }
+    if (this.#skipping || start === bytes.length) return;
+    // The partial line is copied: a source may reuse its buffer for the next chunk.
+    this.#pendingBytes.push(Buffer.from(bytes.subarray(start)));
+    this.#pendingByteLength += bytes.length - start;
+    // Every 1 to 3 bytes of UTF-8 decode to at least one UTF-16 unit (one U+FFFD for an invalid sequence), so past 3
+    // bytes a unit (and a trailing CR) a line is over the limit for sure. Short of that, the line is decoded whole
+    // and its exact length judged when it ends, as the text path would.
+    if (this.#pendingByteLength > 3 * this.#maxLine + 1) {
+      this.#pendingBytes = [];
+      this.#pendingByteLength = 0;
+      this.#line++;
+      this.#tooLong();
+      this.#skipping = true;
+    }
+  }
+
+  #takePendingBytes(): string {
+    const text = Buffer.concat(this.#pendingBytes).toString('utf8');
+    this.#pendingBytes = [];
+    this.#pendingByteLength = 0;
+    return text;
+  }
+
   end(): StreamSummary {
     if (this.#ndjson) {
-      const rest = this.#pending;
+      const rest = this.#pendingBytes.length > 0 ? this.#takePendingBytes() : this.#pending;
       this.#pending = '';
       if (!this.#skipping && rest !== '') this.#lineOf(rest);
       this.#finishChecks();

@@ -71,6 +71,52 @@ describe('validateStream', () => {
     }
   });
 
+  it('judges NDJSON bytes cut anywhere as the same text in one piece: invalid UTF-8, multi-byte limits, CRLF', async () => {
+    const line = (o: Record<string, unknown>): Buffer => Buffer.from(JSON.stringify(o));
+    // 100 three-byte characters in an object of about 300 UTF-16 units but 500 bytes, under a limit of 400 units;
+    // 300 of them make it about 500 units, over it.
+    const wide = line(identity(3, { description: '研'.repeat(100) }));
+    const tooWide = line(identity(4, { description: '研'.repeat(300) }));
+    const two = JSON.stringify(identity(2));
+    const cut = two.indexOf('ACME');
+    const input = Buffer.concat([
+      line(identity(1)),
+      Buffer.from('\r\n'),
+      // An invalid byte inside a string (it reads as U+FFFD: still JSON), a truncated sequence ending a line, a lone
+      // continuation byte, and a truncated sequence ending the input.
+      Buffer.from(two.slice(0, cut)),
+      Buffer.from([0xff]),
+      Buffer.from(two.slice(cut) + '\n{"x":1}'),
+      Buffer.from([0xe7, 0xa0]),
+      Buffer.from('\n'),
+      Buffer.from([0x80]),
+      Buffer.from('\n'),
+      wide,
+      Buffer.from('\n'),
+      tooWide,
+      Buffer.from('\n'),
+      line(identity(5, { name: 'Zürich' })),
+      Buffer.from('\n'),
+      line(identity(6)).subarray(0, 20),
+      Buffer.from([0xc3]),
+    ]);
+    const whole = await run([input.toString('utf8')], 400);
+    expect(whole.ds.map((d) => [d.code, d.line])).toEqual([
+      ['json-syntax', 3],
+      ['json-syntax', 4],
+      ['json-too-long', 6],
+      ['json-syntax', 8],
+    ]);
+    expect(whole.valid).toBe(4);
+    for (const size of [1, 2, 3, 5, 64, 1 << 20]) {
+      const pieces: Uint8Array[] = [];
+      for (let i = 0; i < input.length; i += size) pieces.push(input.subarray(i, i + size));
+      const r = await run(pieces, 400);
+      expect(r.ds).toEqual(whole.ds);
+      expect(r.valid).toBe(whole.valid);
+    }
+  });
+
   describe('documents read element by element', () => {
     const BUNDLE_ID = 'bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2';
     // Strings holding brackets, commas, quotes and escapes, which the scanner must not take for structure.
