@@ -100,10 +100,11 @@ function nameCount(text: string): number {
  * The pointer (relative to the text's root) of a member name that occurs twice in one object of `text`, which
  * `JSON.parse` read as `value`; `undefined` when every name is unique. The common case costs one native regular
  * expression scan: the text's names are counted and compared with the names `JSON.parse` kept, and only a difference
- * (a duplicate was merged away) runs the exact search.
+ * (a duplicate was merged away) runs the exact search. `members`, when the caller has counted them on a walk of its
+ * own (`cleanJsonMemberCount`), saves the walk over the value.
  */
-export function duplicateKeyIn(text: string, value: unknown): string | undefined {
-  if (nameCount(text) === memberCount(value)) return undefined;
+export function duplicateKeyIn(text: string, value: unknown, members?: number): string | undefined {
+  if (nameCount(text) === (members ?? memberCount(value))) return undefined;
   return findDuplicateKey(text);
 }
 

@@ -242,19 +242,21 @@ function isSafeNumber(v: number): boolean {
 }
 
 /**
- * The fast pass: no paths, no allocations per leaf, two parallel stacks. Returns true when the value is clean; the
- * slow pass below then only runs for input that has something to report.
+ * The fast pass: no paths, no allocations per leaf, two parallel stacks. Returns the number of member names of the
+ * value's objects when it is clean (what a duplicate-name check compares with the text), -1 when it is not; the slow
+ * pass below then only runs for input that has something to report.
  */
-function isCleanJson(value: unknown, maxDepth: number, startDepth: number, seen: Set<object> | undefined): boolean {
-  if (value === null || typeof value !== 'object') return isCleanLeaf(value);
+function cleanMemberCount(value: unknown, maxDepth: number, startDepth: number, seen: Set<object> | undefined): number {
+  if (value === null || typeof value !== 'object') return isCleanLeaf(value) ? 0 : -1;
+  let members = 0;
   const values: object[] = [value];
   const depths: number[] = [startDepth];
   while (values.length > 0) {
     const v = values.pop() as object;
     const depth = depths.pop() as number;
-    if (depth > maxDepth) return false;
+    if (depth > maxDepth) return -1;
     if (seen !== undefined) {
-      if (seen.has(v)) return false;
+      if (seen.has(v)) return -1;
       seen.add(v);
     }
     if (Array.isArray(v)) {
@@ -263,23 +265,24 @@ function isCleanJson(value: unknown, maxDepth: number, startDepth: number, seen:
         if (item !== null && typeof item === 'object') {
           values.push(item);
           depths.push(depth + 1);
-        } else if (!isCleanLeaf(item)) return false;
+        } else if (!isCleanLeaf(item)) return -1;
       }
       continue;
     }
     const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return false;
+    if (proto !== Object.prototype && proto !== null) return -1;
     const record = v as Record<string, unknown>;
     for (const key in record) {
-      if (UNSAFE_KEYS.has(key)) return false;
+      if (UNSAFE_KEYS.has(key)) return -1;
+      members++;
       const item = record[key];
       if (item !== null && typeof item === 'object') {
         values.push(item);
         depths.push(depth + 1);
-      } else if (!isCleanLeaf(item)) return false;
+      } else if (!isCleanLeaf(item)) return -1;
     }
   }
-  return true;
+  return members;
 }
 
 function isCleanLeaf(v: unknown): boolean {
@@ -299,9 +302,19 @@ export function checkJsonValue(value: unknown, pointer: string, out: ParseDiagno
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const startDepth = options.startDepth ?? 1;
   const shared = options.rejectSharedReferences === true;
-  if (isCleanJson(value, maxDepth, startDepth, shared ? new Set() : undefined)) return true;
+  if (cleanMemberCount(value, maxDepth, startDepth, shared ? new Set() : undefined) >= 0) return true;
   reportJsonProblems(value, pointer, out, maxDepth, startDepth, options.removeUnsafeKeys === true, shared ? new Set() : undefined);
   return false;
+}
+
+/**
+ * {@link checkJsonValue}'s verdict without its reports, for parsed JSON text: the number of member names of every
+ * object in `value` when nothing would be reported (one walk serves the safety check and the duplicate-name check,
+ * see `duplicateKeyIn`), or -1 when {@link checkJsonValue} has something to report.
+ */
+export function cleanJsonMemberCount(value: unknown, options: JsonSafetyOptions = {}): number {
+  const shared = options.rejectSharedReferences === true;
+  return cleanMemberCount(value, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.startDepth ?? 1, shared ? new Set() : undefined);
 }
 
 /** The slow pass, for input known to have problems: the same walk, keeping each container's path for the reports. */

@@ -8,7 +8,7 @@ import { locatePointers } from './text-positions.js';
 import { rememberSourceText } from './source-text.js';
 import { parse } from './parse.js';
 import type { ParseDiagnostic } from './safe-json.js';
-import { checkJsonValue, DEFAULT_MAX_DEPTH, lineColumn, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
+import { checkJsonValue, cleanJsonMemberCount, DEFAULT_MAX_DEPTH, lineColumn, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
 import { envelopeWarning, validateBundleEnvelopeInto, validateObjectInto } from './validate.js';
 
 /** Options of {@link validateStream}. */
@@ -514,9 +514,10 @@ class StreamValidator {
     const found: ParseDiagnostic[] = [];
     const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
-    const duplicate = duplicateKeyIn(text, value);
+    const members = cleanJsonMemberCount(value, safety);
+    const duplicate = duplicateKeyIn(text, value, members < 0 ? undefined : members);
     if (duplicate !== undefined) found.push(duplicateKeyDiagnostic(pointer + duplicate));
-    if (checkJsonValue(value, pointer, found, safety)) {
+    if (members >= 0) {
       const stix20 = this.#checks.stix20Objects;
       this.#checks.recordText(text);
       validateObjectInto(value, pointer, found, { strict: this.#strict }, this.#checks);
@@ -540,18 +541,29 @@ class StreamValidator {
    * `positions` the line and column of their path in the text; NDJSON findings also their record.
    */
   #place(found: ParseDiagnostic[], text: string, pointer: string, at: TextPosition | undefined, record: number | undefined): void {
-    const inner = (path: string): string => (path.startsWith(pointer) ? path.slice(pointer.length) : path);
-    let wanted: string[] | undefined;
-    if (this.#positioning && at !== undefined) {
-      for (const d of found) if (d.line === undefined && this.#placed(d)) (wanted ??= []).push(inner(d.path));
+    if (found.length === 0) return;
+    let positions: Map<string, TextPosition> | undefined;
+    if (at !== undefined && this.#positioning) {
+      let wanted: string[] | undefined;
+      for (const d of found) if (d.line === undefined && this.#placed(d)) (wanted ??= []).push(innerPath(d.path, pointer));
+      if (wanted !== undefined) positions = locatePointers(text, wanted);
     }
-    const positions = wanted === undefined ? undefined : locatePointers(text, wanted);
     for (let i = 0; i < found.length; i++) {
       const d = found[i] as ParseDiagnostic;
-      const rel = d.line === undefined ? positions?.get(inner(d.path)) : undefined;
-      const p = rel !== undefined && at !== undefined ? place(at, rel) : undefined;
-      const located = p !== undefined ? { line: p.line, column: p.column } : d.line === undefined && at !== undefined ? { line: at.line } : {};
-      found[i] = { ...d, ...located, ...(record === undefined ? {} : { record }) };
+      // One copy per finding, its new members set in the order the reports have always shown them.
+      const placed: { -readonly [K in keyof ParseDiagnostic]: ParseDiagnostic[K] } = { ...d };
+      if (d.line === undefined && at !== undefined) {
+        const rel = positions?.get(innerPath(d.path, pointer));
+        if (rel === undefined) {
+          placed.line = at.line;
+        } else {
+          const p = place(at, rel);
+          placed.line = p.line;
+          placed.column = p.column;
+        }
+      }
+      if (record !== undefined) placed.record = record;
+      found[i] = placed;
     }
   }
 
@@ -560,6 +572,11 @@ class StreamValidator {
     for (const d of result.diagnostics) this.#emit(d);
     return { shape: 'document', valid: result.objects.length };
   }
+}
+
+/** A finding's path inside the object at `pointer`. */
+function innerPath(path: string, pointer: string): string {
+  return path.startsWith(pointer) ? path.slice(pointer.length) : path;
 }
 
 /** A position inside a piece of text that starts at `start`, as a position in the document. */

@@ -117,6 +117,19 @@ describe('validateStream', () => {
     }
   });
 
+  it('reports each unsafe value of a line once, as parse() does', async () => {
+    const proto = JSON.stringify(identity(1)).replace(/}$/, ',"__proto__":{"x":1}}');
+    const huge = JSON.stringify(identity(2)).replace(/}$/, ',"x_n":1e400}');
+    const text = [proto, huge, JSON.stringify(identity(3))].join('\n');
+    const r = await run([text]);
+    expect(r.ds.map((d) => [d.code, d.line, d.path])).toEqual([
+      ['json-unsafe-key', 1, '/0/__proto__'],
+      ['json-number-out-of-range', 2, '/1/x_n'],
+    ]);
+    expect(r.ds).toEqual(parse(text).diagnostics);
+    expect(r.valid).toBe(1);
+  });
+
   describe('documents read element by element', () => {
     const BUNDLE_ID = 'bundle--6a5a1fc1-0a3b-4dbd-8e4c-5d4d37a6c0d2';
     // Strings holding brackets, commas, quotes and escapes, which the scanner must not take for structure.
