@@ -6,6 +6,14 @@ import { compareInstants, isValidTimestamp } from './rules/instants.js';
 import type { JsonObject } from './rules/rule.js';
 import { isScoType } from './types/index.js';
 
+/** One version of an object: where it was, and its content (the object, or a digest of the text it was read from). */
+interface Version {
+  readonly modified: string;
+  readonly pointer: string;
+  readonly object?: JsonObject;
+  readonly digest?: string;
+}
+
 /**
  * What one input (a bundle, a list, a stream of NDJSON records, or a single object) carries across its objects, for
  * the checks no single object can answer:
@@ -18,7 +26,8 @@ import { isScoType } from './types/index.js';
  * Memory grows with the number of versioned objects (one short key and digest each), never with their size.
  */
 export class InputChecks {
-  readonly #versions = new Map<string, { readonly pointer: string; readonly object?: JsonObject; readonly digest?: string }>();
+  /** The versions seen, by id: one, or by `modified` when an id comes with more than one (a map: bounded work). */
+  readonly #versions = new Map<string, Version | Map<string, Version>>();
   readonly #languageContents: Array<{ readonly pointer: string; readonly ref: string; readonly modified: string }> = [];
   #stix20Count = 0;
   #stix20First = '';
@@ -81,12 +90,16 @@ export class InputChecks {
     }
     // The schema judges the timestamp; any string names a version here.
     if (typeof modified !== 'string') return;
-    const key = id + '\u0000' + modified;
     const text = this.#recordText;
     const digest = text === undefined ? undefined : hash('sha1', text, 'base64');
-    const first = this.#versions.get(key);
+    // Keyed by id alone, a string JSON.parse has already made: no id + modified key to build and hash per object.
+    const known = this.#versions.get(id);
+    const first = known === undefined ? undefined : known instanceof Map ? known.get(modified) : known.modified === modified ? known : undefined;
     if (first === undefined) {
-      this.#versions.set(key, digest === undefined ? { pointer, object: obj } : { pointer, digest });
+      const version: Version = digest === undefined ? { modified, pointer, object: obj } : { modified, pointer, digest };
+      if (known === undefined) this.#versions.set(id, version);
+      else if (known instanceof Map) known.set(modified, version);
+      else this.#versions.set(id, new Map([[known.modified, known], [modified, version]]));
       return;
     }
     const same =
@@ -102,6 +115,13 @@ export class InputChecks {
     });
   }
 
+  /** The `modified` of every version of `id` seen, in input order. */
+  #modifiedOf(id: string): string[] | undefined {
+    const known = this.#versions.get(id);
+    if (known === undefined) return undefined;
+    return known instanceof Map ? [...known.keys()] : [known.modified];
+  }
+
   /** How many STIX 2.0 objects {@link stix20} has counted so far. */
   get stix20Objects(): number {
     return this.#stix20Count;
@@ -109,29 +129,16 @@ export class InputChecks {
 
   /** Reports what needs the whole input: language-content targets and the input's STIX 2.0 content. */
   finish(out: Diagnostic[]): void {
-    const unmatched = this.#languageContents.filter((lc) => !this.#versions.has(lc.ref + '\u0000' + lc.modified));
-    if (unmatched.length > 0) {
-      // The same instant may be written at another precision; the versions of the referenced objects settle it.
-      const wanted = new Set(unmatched.map((lc) => lc.ref));
-      const modifiedById = new Map<string, string[]>();
-      for (const key of this.#versions.keys()) {
-        const cut = key.indexOf('\u0000');
-        const id = key.slice(0, cut);
-        if (!wanted.has(id)) continue;
-        const list = modifiedById.get(id) ?? [];
-        list.push(key.slice(cut + 1));
-        modifiedById.set(id, list);
-      }
-      for (const lc of unmatched) {
-        const versions = modifiedById.get(lc.ref);
-        if (versions === undefined || versions.some((m) => isValidTimestamp(m) && compareInstants(m, lc.modified) === 0)) continue;
-        out.push({
-          code: 'language-content-modified-mismatch',
-          severity: 'error',
-          path: joinPointer(lc.pointer, 'object_modified'),
-          message: `object_modified ${lc.modified} matches no version of ${lc.ref} in this content (modified ${versions.join(', ')}) (§7.1)`,
-        });
-      }
+    for (const lc of this.#languageContents) {
+      const versions = this.#modifiedOf(lc.ref);
+      // The same instant may be written at another precision; the versions of the referenced object settle it.
+      if (versions === undefined || versions.some((m) => m === lc.modified || (isValidTimestamp(m) && compareInstants(m, lc.modified) === 0))) continue;
+      out.push({
+        code: 'language-content-modified-mismatch',
+        severity: 'error',
+        path: joinPointer(lc.pointer, 'object_modified'),
+        message: `object_modified ${lc.modified} matches no version of ${lc.ref} in this content (modified ${versions.join(', ')}) (§7.1)`,
+      });
     }
     if (this.#stix20Count > 0) {
       const n = this.#stix20Count;
