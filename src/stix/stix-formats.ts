@@ -4,14 +4,13 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { isStixIdentifier, isStixTimestamp } from './lexical.js';
+import { isAbsoluteUri } from './uri-syntax.js';
 
 /** A frozen lookup table without a prototype, so that a format named `constructor` or `__proto__` finds nothing. */
 function nullPrototype<V>(entries: Record<string, V>): Readonly<Record<string, V>> {
   return Object.freeze(Object.assign(Object.create(null) as Record<string, V>, entries));
 }
 
-// RFC 3986 §3: an absolute URI starts with a scheme; whitespace is never allowed. Cheaper than a full URL parse.
-const ABSOLUTE_URL = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/;
 const IPV4_PREFIX = /^(?:[0-9]|[12][0-9]|3[0-2])$/;
 const IPV6_PREFIX = /^(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
 
@@ -50,8 +49,8 @@ export const STIX_FORMATS: Readonly<Record<string, StixFormat>> = nullPrototype(
     rule: 'an IPv6 address or CIDR block (e.g. 2001:db8::1 or 2001:db8::/32)',
   },
   'stix-url': {
-    validate: (s: string) => ABSOLUTE_URL.test(s),
-    rule: 'an absolute URL (RFC 3986: a scheme such as https: followed by the rest, without spaces)',
+    validate: isAbsoluteUri,
+    rule: 'an absolute URL in RFC 3986 syntax (a scheme such as https:, then only the characters RFC 3986 allows, %-escapes for others; brackets only around an IPv6 host)',
   },
 });
 
