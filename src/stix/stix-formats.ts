@@ -45,7 +45,8 @@ export const STIX_FORMATS: Readonly<Record<string, StixFormat>> = nullPrototype(
     rule: 'an IPv4 address or CIDR block (e.g. 198.51.100.3 or 198.51.100.0/24)',
   },
   'stix-ipv6': {
-    validate: (s: string) => isCidr(s, isIPv6, IPV6_PREFIX),
+    // node accepts a zone index (fe80::1%eth0), which is no part of an address in CIDR notation (RFC 4291 §2.2-§2.3).
+    validate: (s: string) => !s.includes('%') && isCidr(s, isIPv6, IPV6_PREFIX),
     rule: 'an IPv6 address or CIDR block (e.g. 2001:db8::1 or 2001:db8::/32)',
   },
   'stix-url': {

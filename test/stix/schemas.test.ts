@@ -288,6 +288,9 @@ const BROKEN: Case[] = [
   ['directory contains_refs to a url', 'directory', { contains_refs: [id('url')] }, 'schema-pattern', '/contains_refs/0'],
   ['domain-name resolves_to_refs to a url', 'domain-name', { resolves_to_refs: [id('url')] }, 'schema-pattern', '/resolves_to_refs/0'],
   ['email-addr value with a display name (§6.5)', 'email-addr', { value: 'John Doe <jdoe@example.com>' }, 'schema-pattern', '/value'],
+  // §6.5: the value is an RFC 5322 addr-spec: one '@' outside a quoted local part, no leading, trailing or double dots.
+  ['email-addr value with two @ (not an RFC 5322 addr-spec)', 'email-addr', { value: 'jdoe@corp@example.com' }, 'schema-pattern', '/value'],
+  ['email-addr value with a double dot in the local part', 'email-addr', { value: 'j..doe@example.com' }, 'schema-pattern', '/value'],
   ['email-message without is_multipart', 'email-message', { is_multipart: undefined }, 'schema-required', ''],
   ['multipart email-message with body (§6.6)', 'email-message', { is_multipart: true, body: 'hello' }, 'schema-not', '/body'],
   ['single-part email-message with body_multipart', 'email-message', { body_multipart: [{ body: 'hello' }] }, 'schema-not', '/body_multipart'],
@@ -306,6 +309,7 @@ const BROKEN: Case[] = [
   ['ipv4-addr value that is not an address (§6.8)', 'ipv4-addr', { value: '999.999.999.999' }, 'schema-format', '/value'],
   ['ipv4-addr CIDR prefix above 32', 'ipv4-addr', { value: '192.168.0.1/33' }, 'schema-format', '/value'],
   ['ipv6-addr CIDR prefix above 128 (§6.9)', 'ipv6-addr', { value: 'fe80::204:61ff:fe9d:f156/129' }, 'schema-format', '/value'],
+  ['ipv6-addr value with a zone index (not CIDR notation, §6.9)', 'ipv6-addr', { value: 'fe80::204:61ff:fe9d:f156%eth0' }, 'schema-format', '/value'],
   ['ipv4-addr resolves_to_refs to a domain-name', 'ipv4-addr', { resolves_to_refs: [id('domain-name')] }, 'schema-pattern', '/resolves_to_refs/0'],
   ['upper-case mac-addr (§6.10)', 'mac-addr', { value: 'D2:FB:49:24:37:18' }, 'schema-pattern', '/value'],
   ['mutex without name', 'mutex', { name: undefined }, 'schema-required', ''],
@@ -390,6 +394,9 @@ const PASSING: Passing[] = [
   }],
   ['ipv4 CIDR block', 'ipv4-addr', { value: '198.51.100.0/24' }],
   ['ipv6 CIDR block', 'ipv6-addr', { value: '2001:db8::/32' }],
+  ['email-addr with a quoted local part', 'email-addr', { value: '"john doe"@example.com' }],
+  ['email-addr with a domain literal', 'email-addr', { value: 'john@[198.51.100.7]' }],
+  ['email-addr with UTF-8 (RFC 6532)', 'email-addr', { value: 'δοκιμή@παράδειγμα.δοκιμή' }],
   ['inactive network traffic with an end, ports at the limits', 'network-traffic', { is_active: false, end: '2016-04-06T20:06:37Z', src_port: 0, dst_port: 65535 }],
   ['network-traffic with every predefined extension', 'network-traffic', {
     extensions: {
