@@ -9,6 +9,7 @@ import { formatFindingLocation } from '../stix/location.js';
 import { parseJsonText } from '../stix/safe-json.js';
 import { validateStream } from '../stix/validate-stream.js';
 import type { TextChunks } from '../stix/validate-stream.js';
+import { countText } from './count-text.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
 import { InputReadError, readInputs } from './read-inputs.js';
@@ -140,7 +141,7 @@ interface CodeTally {
   example: string;
 }
 
-const plural = (n: number, w: string): string => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
+const plural = (n: number, w: string): string => `${countText(n)} ${w}${n === 1 ? '' : 's'}`;
 
 /** Runs `distill-intel validate`. */
 export async function runValidate(argv: string[], io: CliIo): Promise<number> {
@@ -238,13 +239,14 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(JSON.stringify(body, null, 2) + '\n');
   } else {
     for (const { input, audit: a } of audits) io.stdout.write(`${input}: ${formatAuditReport(a)}\n`);
-    const byCount = [...tallies.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+    // Codes are lowercase ASCII: code-unit order is their collation order, without loading ICU's collator for a tie.
+    const byCount = [...tallies.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     if (summaryOnly) {
-      for (const [code, t] of byCount) io.stdout.write(`${t.count.toLocaleString('en-US').padStart(9)}  ${t.severity.padEnd(7)}  ${code}\n             e.g. ${t.example}\n`);
+      for (const [code, t] of byCount) io.stdout.write(`${countText(t.count).padStart(9)}  ${t.severity.padEnd(7)}  ${code}\n             e.g. ${t.example}\n`);
     } else {
       for (const [code, t] of byCount) {
         if (t.count > t.printed) {
-          io.stdout.write(`${code}: ${plural(t.count - t.printed, 'more finding')} not shown (${t.count.toLocaleString('en-US')} in all; --max-per-code 0 or --format json shows every one)\n`);
+          io.stdout.write(`${code}: ${plural(t.count - t.printed, 'more finding')} not shown (${countText(t.count)} in all; --max-per-code 0 or --format json shows every one)\n`);
         }
       }
     }

@@ -10,7 +10,8 @@ import { isObject, reportError, reportWarning } from './rule.js';
  * labels) and are memoised, so a stream of objects with the same few values costs one Map lookup each.
  */
 
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+/** ICU's language names, made on first need: building them costs a command ~25 ms of start-up it may never use. */
+let languageNames: Intl.DisplayNames | undefined;
 /** ISO 639 codes reserved for special situations (§5646 2.2.1): valid although they name no language. */
 const SPECIAL_LANGUAGES: ReadonlySet<string> = new Set(['mis', 'mul', 'und', 'zxx']);
 const LANGUAGE_TAG = /^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*$/;
@@ -37,6 +38,7 @@ export function isLanguageTag(tag: string): boolean {
 
 function safeName(code: string): string | undefined {
   try {
+    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
     return languageNames.of(code);
   } catch {
     return undefined;
