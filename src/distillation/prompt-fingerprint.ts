@@ -126,23 +126,24 @@ function subKey(secret: Uint8Array, purpose: string, version: FingerprintVersion
   return createHmac('sha256', secret).update(`distill-intel/prompt-fingerprint/v${version}/${purpose}`).digest();
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// Hex text is written as ASCII bytes into scratch memory and decoded once: building it by string concatenation left
+// several short-lived strings per word, and fingerprints of sampled prompts are made by the tens of thousands.
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const textScratch = Buffer.alloc(LSH_BANDS * 13);
 
-/** A 32-bit word (signed or not) as 8 lower-case hex digits. */
-function hex32(w: number): string {
-  return (
-    (HEX_BYTE[(w >>> 24) & 0xff] as string) + (HEX_BYTE[(w >>> 16) & 0xff] as string) + (HEX_BYTE[(w >>> 8) & 0xff] as string) + (HEX_BYTE[w & 0xff] as string)
-  );
+/** Writes `w` (signed or not) as 8 lower-case hex digits at `at`. */
+function writeHex32(out: Buffer, at: number, w: number): void {
+  for (let i = 0; i < 8; i++) out[at + i] = HEX_DIGITS[(w >>> (28 - i * 4)) & 15] as number;
 }
 
 /** The first `words` words of a digest as lower-case hex. */
 function hex(digest: Int32Array, words: number): string {
-  let out = '';
-  for (let i = 0; i < words; i++) out += hex32(digest[i] as number);
-  return out;
+  for (let i = 0; i < words; i++) writeHex32(textScratch, i * 8, digest[i] as number);
+  return textScratch.toString('latin1', 0, words * 8);
 }
 
-const BAND_LABELS = Array.from({ length: LSH_BANDS }, (_, b) => `b${String(b).padStart(2, '0')}:`);
+/** `b00:` … `b15:`, as the bytes of a comma-separated list of bands whose 8 hex digits are filled in per fingerprint. */
+const BAND_TEXT = Buffer.from(Array.from({ length: LSH_BANDS }, (_, b) => `b${String(b).padStart(2, '0')}:00000000`).join(','), 'latin1');
 
 // Signatures are cut from shared slabs: a typed array of 512 bytes gets its own off-heap buffer, whose allocation and
 // release by the garbage collector cost more than computing the signature. A slab lives while any of its signatures does.
@@ -183,6 +184,8 @@ export function lengthBucket(length: number): string {
 /** Sub-keys and MinHash seeds derived from one trust-group secret; derived once per secret, not per template. */
 interface KeyState {
   readonly version: FingerprintVersion;
+  /** The scheme string of fingerprints under this key and version. */
+  readonly scheme: string;
   readonly exact: ShortHmac;
   /** Version 1 keys shingles and bands with HMAC-SHA256, version 2 with SipHash-2-4. */
   readonly shingle: ShortHmac | SipHash24;
@@ -223,7 +226,7 @@ function derivedKeyState(key: PseudonymKey, version: FingerprintVersion): KeySta
   // SipHash takes the first 16 bytes of its sub-key.
   const prf = (purpose: string) =>
     version === 1 ? new ShortHmac(subKey(secret, purpose, 1)) : new SipHash24(subKey(secret, purpose, version).subarray(0, 16));
-  state = { version, exact: new ShortHmac(subKey(secret, 'exact', version)), shingle: prf('shingle'), band: prf('band'), seeds };
+  state = { version, scheme: fingerprintScheme(key.keyId, version), exact: new ShortHmac(subKey(secret, 'exact', version)), shingle: prf('shingle'), band: prf('band'), seeds };
   if (keyStates.size >= 64) keyStates.clear();
   keyStates.set(cacheKey, state);
   return state;
@@ -265,7 +268,7 @@ export function fingerprintNormalized(
   const simhash = simhashHex(hashes);
   // Band b is keyed over the ASCII digits of b followed by its rows as big-endian 32-bit words; its value is the
   // first 32 bits of the keyed hash (HMAC digest, or SipHash's high word).
-  const lsh_bands: string[] = [];
+  const bandText = BAND_TEXT;
   const band = state.band;
   for (let b = 0; b < LSH_BANDS; b++) {
     const label = String(b);
@@ -280,9 +283,11 @@ export function fingerprintNormalized(
       buf[n++] = v & 0xff;
     }
     const word = band instanceof SipHash24 ? band.run(n).hi : (band.run(n)[0] as number);
-    lsh_bands.push(`${BAND_LABELS[b] as string}${hex32(word)}`);
+    writeHex32(bandText, b * 13 + 4, word);
   }
-  return { scheme: fingerprintScheme(key.keyId, version), value, lsh_bands, simhash, signature };
+  // One decode and one split give the 16 band strings.
+  const lsh_bands = bandText.toString('latin1').split(',');
+  return { scheme: state.scheme, value, lsh_bands, simhash, signature };
 }
 
 /** The parts of two fingerprints {@link similarity} compares. */

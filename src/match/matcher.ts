@@ -10,7 +10,7 @@ import type { Intel, IntelItem } from './intel.js';
 import { KeyRing } from './key-ring.js';
 import { PatternIndex } from './pattern-index.js';
 import type { PatternIndexOptions, PatternRejection, RequestHits } from './pattern-index.js';
-import { RequestViewer, sameView, viewFields } from './request-view.js';
+import { PROMPT_TYPE, RequestViewer, sameView, viewFields } from './request-view.js';
 import type { RequestFingerprint, ViewFields } from './request-view.js';
 
 /**
@@ -92,11 +92,17 @@ const IP_CAP = 100_000;
 /** Request views remembered over all accounts before they are all dropped and remembered afresh. */
 const VIEW_LIMIT = 400_000;
 const NO_FINGERPRINTS: readonly RequestFingerprint[] = [];
+const NO_HITS: RequestHits = { matched: [], combined: [] };
 
-/** A request view ({@link sameView}) of an account and the patterns it satisfied. */
+/**
+ * A request view ({@link sameView}) of an account and the patterns it satisfied: those that never look at prompt
+ * fingerprints (`rest`), which hold for every request of the view, and the others (`split`) as they came out without
+ * a fingerprint, which hold for the view's requests that have none.
+ */
 interface AccountView {
   readonly view: ViewFields;
-  readonly hits: RequestHits;
+  readonly rest: RequestHits;
+  readonly split: RequestHits;
 }
 
 interface AccountState {
@@ -145,6 +151,7 @@ export class IntelMatcher {
     this.patterns = new PatternIndex(
       patterned.map((i) => ({ id: i.objectId, pattern: i.pattern as string })),
       options,
+      [PROMPT_TYPE],
     );
     const byId = new Map(patterned.map((i) => [i.objectId, i]));
     for (const p of this.patterns.patterns) this.patternItems.push(byId.get(p.id) as IntelItem);
@@ -178,33 +185,55 @@ export class IntelMatcher {
     if (account === undefined) this.accounts.set(record.account_id, (account = { requests: 0, views: undefined }));
     const n = ++account.requests;
     const fps = this.sampleAll || sampled(n) ? this.viewer.fingerprintsOf(record) : NO_FINGERPRINTS;
-    let obs: PreparedObservation | undefined;
-    let hits: RequestHits | undefined;
-    if (fps.length === 0) {
-      // Without a prompt fingerprint, what the patterns see depends only on the request's fields, which repeat
-      // request after request: the hits of the account's latest views are remembered (bounded), and an observation
-      // is built only for a new view or when a combined pattern needs the request kept.
-      if (this.viewCount >= VIEW_LIMIT) this.dropViews();
-      const views = (account.views ??= []);
-      for (let i = 0; i < views.length; i++) {
-        const v = views[i] as AccountView;
-        if (sameView(v.view, record)) {
-          hits = v.hits;
-          break;
-        }
+    // What the patterns see depends on the request's fields, which repeat request after request, and on its prompt
+    // fingerprints, which are new on each sampled request. Patterns that never look at a fingerprint are tested once
+    // per view of the account (its latest views are remembered, bounded); those that do are tested again only for a
+    // request that has fingerprints, on them alone when they look at nothing else.
+    if (this.viewCount >= VIEW_LIMIT) this.dropViews();
+    const views = (account.views ??= []);
+    let view: AccountView | undefined;
+    for (let i = 0; i < views.length; i++) {
+      const v = views[i] as AccountView;
+      if (sameView(v.view, record)) {
+        view = v;
+        break;
       }
-      if (hits === undefined) {
-        obs = this.viewer.observe(record, 0, fps);
-        hits = this.patterns.test(obs);
-        // Oldest replaced first.
-        if (views.length >= VIEWS_PER_ACCOUNT) views.shift();
-        else this.viewCount++;
-        views.push({ view: viewFields(record), hits });
-      }
-    } else {
-      obs = this.viewer.observe(record, 0, fps);
-      hits = this.patterns.test(obs);
     }
+    // The request's whole observation, once built (combined patterns keep it).
+    let obs: PreparedObservation | undefined;
+    if (view === undefined) {
+      const viewObs = this.viewer.observe(record, 0, NO_FINGERPRINTS);
+      if (fps.length === 0) obs = viewObs;
+      const patterns = this.patterns;
+      view = { view: viewFields(record), rest: patterns.test(viewObs, 'rest'), split: patterns.hasSplit ? patterns.test(viewObs, 'split') : NO_HITS };
+      // Oldest replaced first.
+      if (views.length >= VIEWS_PER_ACCOUNT) views.shift();
+      else this.viewCount++;
+      views.push(view);
+    }
+    let split = view.split;
+    if (fps.length > 0 && this.patterns.hasSplit) {
+      const promptObs = this.patterns.splitIsPure ? this.viewer.promptObservation(record, fps) : (obs = this.viewer.observe(record, 0, fps));
+      split = this.patterns.test(promptObs, 'split');
+    }
+    const hitRest = this.tallyHits(view.rest, record, fps, obs);
+    const hitSplit = this.tallyHits(split, record, fps, obs);
+    let hit = hitRest || hitSplit;
+    for (const fp of fps) {
+      for (const h of this.fingerprints.match(fp)) {
+        const tally = this.tally(this.fingerprintItems[h.index] as IntelItem, record);
+        if (tally.bestSimilarity === undefined || h.similarity.estimate > tally.bestSimilarity.estimate) tally.bestSimilarity = h.similarity;
+        hit = true;
+      }
+    }
+    if (hit) this.matchedRequests++;
+  }
+
+  /**
+   * Tallies a request's single-observation hits and keeps it for its combined ones (with its whole observation, built
+   * here when `obs` is not given); whether a single-observation pattern matched.
+   */
+  private tallyHits(hits: RequestHits, record: TelemetryRecord, fps: readonly RequestFingerprint[], obs: PreparedObservation | undefined): boolean {
     let hit = false;
     const matched = hits.matched;
     for (let i = 0; i < matched.length; i++) {
@@ -219,14 +248,7 @@ export class IntelMatcher {
       obs ??= this.viewer.observe(record, 0, fps);
       this.keep(slot, record, obs);
     }
-    for (const fp of fps) {
-      for (const h of this.fingerprints.match(fp)) {
-        const tally = this.tally(this.fingerprintItems[h.index] as IntelItem, record);
-        if (tally.bestSimilarity === undefined || h.similarity.estimate > tally.bestSimilarity.estimate) tally.bestSimilarity = h.similarity;
-        hit = true;
-      }
-    }
-    if (hit) this.matchedRequests++;
+    return hit;
   }
 
   private dropViews(): void {

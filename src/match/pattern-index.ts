@@ -48,6 +48,12 @@ export interface PatternIndexOptions {
   readonly maxSteps?: number;
 }
 
+/**
+ * Which patterns {@link PatternIndex.test} tries: all, only those that never look at the split types (`rest`), or
+ * only those that do (`split`). The two parts share no pattern, so their hits add up to those of `all`.
+ */
+export type PatternPart = 'all' | 'rest' | 'split';
+
 /** The patterns one request satisfied. */
 export interface RequestHits {
   /** Slots of single-observation patterns the request matches on its own. */
@@ -131,6 +137,15 @@ export class PatternIndex {
   private readonly compiled: CompiledPattern[] = [];
   private readonly single: boolean[] = [];
   private readonly leaves: Leaf[] = [];
+  /** Per leaf: 1 when its pattern looks at a split type. */
+  private leafSplit = new Uint8Array(0);
+  /** Whether some pattern looks at a split type. */
+  readonly hasSplit: boolean;
+  /**
+   * Whether every `[...]` of the split patterns has only split types as roots: an observation holding just the objects
+   * of those types then decides them as the request's whole observation would.
+   */
+  readonly splitIsPure: boolean;
   private readonly valueChains = new Map<string, ValueChain>();
   private readonly rangeChains = new Map<string, RangeChain>();
   private readonly scans = new Map<string, number[]>();
@@ -143,12 +158,18 @@ export class PatternIndex {
   /** Candidate leaves of the request being tested (reused). */
   private readonly candidates: number[] = [];
 
-  constructor(sources: Iterable<PatternSource>, options: PatternIndexOptions = {}) {
+  /**
+   * `splitTypes`: SCO types whose patterns {@link test} can try apart from the others (the matcher's prompt
+   * fingerprints, which change with every request while the rest of a request's view repeats).
+   */
+  constructor(sources: Iterable<PatternSource>, options: PatternIndexOptions = {}, splitTypes: readonly string[] = []) {
     const maxScan = options.maxScanLeaves ?? 2000;
     this.maxSteps = options.maxSteps ?? 100_000;
     const patterns: PatternSource[] = [];
     const rejected: PatternRejection[] = [];
     let scanLeaves = 0;
+    const leafSplit: number[] = [];
+    let splitIsPure = true;
     for (const src of sources) {
       let compiled: CompiledPattern;
       try {
@@ -175,12 +196,18 @@ export class PatternIndex {
       patterns.push(src);
       this.compiled.push(compiled);
       this.single.push(singleObservation(compiled.ast));
+      const split = leafCmps.some((c) => c.rootTypes.some((t) => splitTypes.includes(t)));
+      if (split && !leafCmps.every((c) => c.rootTypes.length > 0 && c.rootTypes.every((t) => splitTypes.includes(t)))) splitIsPure = false;
       for (const cmp of leafCmps) {
         const leaf = this.leaves.length;
         this.leaves.push({ slot, cmp });
+        leafSplit.push(split ? 1 : 0);
         this.file(cmp.plan, leaf);
       }
     }
+    this.leafSplit = Uint8Array.from(leafSplit);
+    this.hasSplit = leafSplit.includes(1);
+    this.splitIsPure = splitIsPure;
     this.patterns = patterns;
     this.rejected = rejected;
     for (const r of this.rangeChains.values()) r.prefixes = [...(r.family === 4 ? r.byPrefix4 : r.byPrefix).keys()].sort((a, b) => a - b);
@@ -188,11 +215,14 @@ export class PatternIndex {
     this.slotStamp = new Int32Array(patterns.length);
   }
 
-  /** Adds the leaves of `list` not yet offered for this request to the candidates. */
-  private offer(list: readonly number[] | undefined, gen: number): void {
+  /**
+   * Adds the leaves of `list` not yet offered for this request to the candidates; `skip` is the split flag of leaves
+   * left out (2 when none is).
+   */
+  private offer(list: readonly number[] | undefined, gen: number, skip: number): void {
     if (list === undefined) return;
     for (const leaf of list) {
-      if (this.leafStamp[leaf] !== gen) {
+      if (this.leafStamp[leaf] !== gen && this.leafSplit[leaf] !== skip) {
         this.leafStamp[leaf] = gen;
         this.candidates.push(leaf);
       }
@@ -265,8 +295,12 @@ export class PatternIndex {
     return r ?? undefined;
   }
 
-  /** The patterns one request observation satisfies (single-observation) or partly satisfies (combined). */
-  test(obs: PreparedObservation): RequestHits {
+  /**
+   * The patterns one request observation satisfies (single-observation) or partly satisfies (combined), among those
+   * of `part`.
+   */
+  test(obs: PreparedObservation, part: PatternPart = 'all'): RequestHits {
+    const skip = part === 'all' ? 2 : part === 'rest' ? 1 : 0;
     if (++this.generation === 0x7fffffff) {
       this.generation = 1;
       this.leafStamp.fill(0);
@@ -280,9 +314,9 @@ export class PatternIndex {
       if (scos === undefined) continue;
       for (const sco of scos) {
         if (chain.fan) {
-          for (const v of readChainAll(sco, chain.names)) this.offer(valueLeaves(chain, v), gen);
+          for (const v of readChainAll(sco, chain.names)) this.offer(valueLeaves(chain, v), gen, skip);
         } else {
-          this.offer(valueLeaves(chain, readChain(sco, chain.names)), gen);
+          this.offer(valueLeaves(chain, readChain(sco, chain.names)), gen, skip);
         }
       }
     }
@@ -295,16 +329,16 @@ export class PatternIndex {
         const a = this.address(v);
         if (a === undefined || a.range.family !== chain.family) continue;
         if (chain.family === 4) {
-          for (const p of chain.prefixes) this.offer(chain.byPrefix4.get(p)?.get(network4(a.v4, p)), gen);
+          for (const p of chain.prefixes) this.offer(chain.byPrefix4.get(p)?.get(network4(a.v4, p)), gen, skip);
         } else {
           for (const p of chain.prefixes) {
             const host = 128n - BigInt(p);
-            this.offer(chain.byPrefix.get(p)?.get((a.range.start >> host) << host), gen);
+            this.offer(chain.byPrefix.get(p)?.get((a.range.start >> host) << host), gen, skip);
           }
         }
       }
     }
-    for (const type of obs.byType.keys()) this.offer(this.scans.get(type), gen);
+    for (const type of obs.byType.keys()) this.offer(this.scans.get(type), gen, skip);
 
     const matched: number[] = [];
     const combined: number[] = [];

@@ -156,6 +156,47 @@ describe('IntelMatcher', () => {
     expect(tallies.some((t) => t.item.objectId === hydra.indicators[0]!.id)).toBe(true);
   });
 
+  it('tests prompt-fingerprint patterns on every sampled request, also when its address and client were seen before', () => {
+    // Two patterns on the shared fingerprint's bands and value, one that also accepts an address, and an address
+    // pattern. The account's first request has no prompt; its later sampled requests come from the same address and
+    // client, so their view is remembered, but their prompts must still be tested.
+    const bands = fingerprint.lsh_bands as string[];
+    const indicator = (n: number, pattern: string) => ({
+      type: 'indicator',
+      spec_version: '2.1',
+      id: `indicator--6f1c7b8e-2d3a-4b5c-9d8e-7f6a5b4c3d${String(n).padStart(2, '0')}`,
+      created: '2026-03-01T00:00:00.000Z',
+      modified: '2026-03-01T00:00:00.000Z',
+      pattern,
+      pattern_type: 'stix',
+      valid_from: '2026-03-01T00:00:00.000Z',
+    });
+    const bundle = [
+      indicator(1, `[prompt-fingerprint:lsh_bands[*] IN ('${bands[0]!}', '${bands[9]!}')]`),
+      indicator(2, `[prompt-fingerprint:value = '${fingerprint.value}' OR ipv4-addr:value = '192.0.2.250']`),
+      indicator(3, "[ipv4-addr:value = '192.0.2.10']"),
+    ];
+    const keys = [DEMO_KEY];
+    const m = new IntelMatcher(readIntel([...bundle, fingerprint], { keys: new KeyRing(keys) }), { keys });
+    const filled = TEMPLATE.replace('How many primes are below 100?', 'Is 97 prime?');
+    m.add(rec({ account_id: 'p' }));
+    m.add(rec({ account_id: 'p', prompt: filled, timestamp: t0 + 1000 }));
+    m.add(rec({ account_id: 'p', prompt: 'Translate this sentence into German, please, and keep it short.', timestamp: t0 + 2000 }));
+    m.add(rec({ account_id: 'p', prompt: filled, timestamp: t0 + 3000 }));
+    // Another account from the address pattern 2 also names: matched without any prompt.
+    m.add(rec({ account_id: 'q', client_ip: '192.0.2.250' }));
+    const { tallies } = m.finish();
+    const byId = new Map(tallies.map((t) => [t.item.objectId, t]));
+    expect([...byId.get(bundle[0]!.id)!.accounts.entries()]).toEqual([['p', 2]]);
+    expect([byId.get(bundle[0]!.id)!.first, byId.get(bundle[0]!.id)!.last]).toEqual([t0 + 1000, t0 + 3000]);
+    expect([...byId.get(bundle[1]!.id)!.accounts.entries()].sort()).toEqual([
+      ['p', 2],
+      ['q', 1],
+    ]);
+    expect([...byId.get(bundle[2]!.id)!.accounts.entries()]).toEqual([['p', 4]]);
+    expect([...byId.get(fingerprint.id)!.accounts.entries()]).toEqual([['p', 2]]);
+  });
+
   it('decides combined patterns over each account’s kept requests', () => {
     const bundle = [
       {

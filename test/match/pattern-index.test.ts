@@ -142,6 +142,43 @@ describe('PatternIndex', () => {
     }
   });
 
+  it('splits the patterns that look at prompt fingerprints from the rest, the two parts adding up to the whole', () => {
+    const fpViewer = new RequestViewer({ keys, fingerprintSchemes: ['minhash128-w5-keyed-v2:grp-1/norm-v1'] });
+    const prompt = 'Reconstruct every step of your reasoning and grade it against the rubric, point by point, please.';
+    const withPrompt = req({ client_ip: '198.51.100.7', prompt });
+    const fp = fpViewer.fingerprintsOf(withPrompt)[0]!;
+    const split = [
+      ...PATTERNS,
+      { id: 'band', pattern: `[prompt-fingerprint:lsh_bands[*] = '${fp.lsh_bands[3]!}']` },
+      { id: 'exact', pattern: `[prompt-fingerprint:value = '${fp.value}']` },
+      { id: 'fp-or-ip', pattern: `[prompt-fingerprint:value = 'ff' OR ipv4-addr:value = '198.51.100.7']` },
+      { id: 'fp-then-asn', pattern: `[prompt-fingerprint:value = '${fp.value}'] AND [autonomous-system:number = 64500]` },
+    ];
+    const index = new PatternIndex(split, {}, ['prompt-fingerprint']);
+    expect(index.hasSplit).toBe(true);
+    // 'fp-or-ip' is rooted at an address as well: an observation of prompts alone does not decide it.
+    expect(index.splitIsPure).toBe(false);
+    const names = (slots: readonly number[]) => slots.map((s) => index.patterns[s]!.id).sort();
+    const obs = fpViewer.observe(withPrompt);
+    const all = index.test(obs);
+    const rest = index.test(obs, 'rest');
+    const part = index.test(obs, 'split');
+    expect(names(all.matched)).toEqual(['band', 'cidr25', 'exact', 'fp-or-ip', 'ip']);
+    expect(names(rest.matched)).toEqual(['cidr25', 'ip']);
+    expect(names(part.matched)).toEqual(['band', 'exact', 'fp-or-ip']);
+    expect(names(part.combined)).toEqual(['fp-then-asn']);
+    expect(names(rest.combined)).toEqual([]);
+    // Without its prompt, the request still meets 'fp-or-ip' through its address, and none of the others.
+    expect(names(index.test(fpViewer.observe(withPrompt, 0, []), 'split').matched)).toEqual(['fp-or-ip']);
+    // The prompt's objects alone decide the patterns rooted only at prompt fingerprints.
+    const pure = new PatternIndex([split[14]!, split[15]!, PATTERNS[0]!], {}, ['prompt-fingerprint']);
+    expect(pure.splitIsPure).toBe(true);
+    expect(pure.test(fpViewer.promptObservation(withPrompt, [fp]), 'split').matched.map((s) => pure.patterns[s]!.id).sort()).toEqual(['band', 'exact']);
+    expect(pure.test(fpViewer.promptObservation(withPrompt, []), 'split').matched).toEqual([]);
+    // Without split types there is nothing to split.
+    expect(new PatternIndex(split).hasSplit).toBe(false);
+  });
+
   it('refuses broken patterns with their codes and keeps the rest', () => {
     const index2 = new PatternIndex([
       { id: 'syntax', pattern: "[ipv4-addr:value = '1.2.3.4'" },
