@@ -120,57 +120,154 @@ function fail(field: string, what: string): RecordResult {
 }
 
 /**
+ * The fixed fields of one input object, gathered in one pass over its keys. Reading them by name instead costs a
+ * megamorphic lookup per field: lines come in many key orders (optional fields present or not, added at the end by
+ * one producer, sorted by another), so the parsed objects have many hidden classes.
+ */
+class FieldValues {
+  timestamp: unknown = undefined;
+  account_id: unknown = undefined;
+  org_id: unknown = undefined;
+  client_ip: unknown = undefined;
+  client_host: unknown = undefined;
+  asn: unknown = undefined;
+  user_agent: unknown = undefined;
+  model: unknown = undefined;
+  input_tokens: unknown = undefined;
+  output_tokens: unknown = undefined;
+  reasoning_tokens: unknown = undefined;
+  prompt: unknown = undefined;
+  payment_fingerprint: unknown = undefined;
+  signup_channel: unknown = undefined;
+  account_created: unknown = undefined;
+  status: unknown = undefined;
+
+  constructor(o: Readonly<Record<string, unknown>>) {
+    for (const key in o) {
+      switch (key) {
+        case 'timestamp':
+          this.timestamp = o[key];
+          break;
+        case 'account_id':
+          this.account_id = o[key];
+          break;
+        case 'org_id':
+          this.org_id = o[key];
+          break;
+        case 'client_ip':
+          this.client_ip = o[key];
+          break;
+        case 'client_host':
+          this.client_host = o[key];
+          break;
+        case 'asn':
+          this.asn = o[key];
+          break;
+        case 'user_agent':
+          this.user_agent = o[key];
+          break;
+        case 'model':
+          this.model = o[key];
+          break;
+        case 'input_tokens':
+          this.input_tokens = o[key];
+          break;
+        case 'output_tokens':
+          this.output_tokens = o[key];
+          break;
+        case 'reasoning_tokens':
+          this.reasoning_tokens = o[key];
+          break;
+        case 'prompt':
+          this.prompt = o[key];
+          break;
+        case 'payment_fingerprint':
+          this.payment_fingerprint = o[key];
+          break;
+        case 'signup_channel':
+          this.signup_channel = o[key];
+          break;
+        case 'account_created':
+          this.account_created = o[key];
+          break;
+        case 'status':
+          this.status = o[key];
+          break;
+      }
+    }
+  }
+}
+
+/** An optional string field: absent (or null) is undefined, anything but a string is an error. */
+function optionalString(value: unknown): string | undefined | false {
+  if (value == null) return undefined;
+  return typeof value === 'string' ? value : false;
+}
+
+/**
  * Turns an object with the fixed field names into a {@link TelemetryRecord}, checking each field's type. Absent
  * optional fields (and `null`) are left out; a present field of the wrong type makes the whole line bad, since a
  * record half-read would skew every statistic built on it.
  */
-export function recordFromObject(o: Readonly<Record<string, unknown>>, timeUnit?: EpochUnit): RecordResult {
-  const ts = parseTime(o['timestamp'], timeUnit);
-  if (typeof ts === 'string') return fail('timestamp', o['timestamp'] === undefined ? 'missing' : ts);
-  const account = ident(o['account_id']);
-  if (account === undefined) return fail('account_id', o['account_id'] === undefined ? 'missing' : 'expected a non-empty string');
-  const ip = o['client_ip'];
+export function recordFromObject(object: Readonly<Record<string, unknown>>, timeUnit?: EpochUnit): RecordResult {
+  const o = new FieldValues(object);
+  const ts = parseTime(o.timestamp, timeUnit);
+  if (typeof ts === 'string') return fail('timestamp', o.timestamp === undefined ? 'missing' : ts);
+  const account = ident(o.account_id);
+  if (account === undefined) return fail('account_id', o.account_id === undefined ? 'missing' : 'expected a non-empty string');
+  const ip = o.client_ip;
   if (typeof ip !== 'string' || ip.length === 0) return fail('client_ip', ip === undefined ? 'missing' : 'expected a non-empty string');
-  const model = o['model'];
+  const model = o.model;
   if (typeof model !== 'string' || model.length === 0) return fail('model', model === undefined ? 'missing' : 'expected a non-empty string');
-  const input = count(o['input_tokens']);
-  if (input === undefined) return fail('input_tokens', o['input_tokens'] === undefined ? 'missing' : 'expected a non-negative integer');
-  const output = count(o['output_tokens']);
-  if (output === undefined) return fail('output_tokens', o['output_tokens'] === undefined ? 'missing' : 'expected a non-negative integer');
+  const input = count(o.input_tokens);
+  if (input === undefined) return fail('input_tokens', o.input_tokens === undefined ? 'missing' : 'expected a non-negative integer');
+  const output = count(o.output_tokens);
+  if (output === undefined) return fail('output_tokens', o.output_tokens === undefined ? 'missing' : 'expected a non-negative integer');
 
   const record = draftRecord(ts, account, ip, model, input, output);
 
-  const org = o['org_id'];
+  const org = o.org_id;
   if (org != null) {
     const v = ident(org);
     if (v === undefined) return fail('org_id', 'expected a non-empty string');
     record.org_id = v;
   }
-  const asn = o['asn'];
+  const asn = o.asn;
   if (asn != null) {
     const v = ident(asn);
     if (v === undefined) return fail('asn', 'expected a string or number');
     record.asn = v;
   }
-  const reasoning = o['reasoning_tokens'];
+  const reasoning = o.reasoning_tokens;
   if (reasoning != null) {
     const v = count(reasoning);
     if (v === undefined) return fail('reasoning_tokens', 'expected a non-negative integer');
     record.reasoning_tokens = v;
   }
-  const created = o['account_created'];
+  const created = o.account_created;
   if (created != null) {
     const v = parseTime(created, timeUnit);
     if (typeof v === 'string') return fail('account_created', v);
     record.account_created = v;
   }
-  for (const field of ['client_host', 'user_agent', 'prompt', 'payment_fingerprint', 'signup_channel', 'status'] as const) {
-    const given = o[field];
-    // OTLP carries HTTP header values (x-forwarded-host) as a list; the first is the outermost relay.
-    const v = field === 'client_host' && Array.isArray(given) ? (given[0] as unknown) : given;
-    if (v == null) continue;
-    if (typeof v !== 'string') return fail(field, 'expected a string');
-    record[field] = v;
-  }
+  // OTLP carries HTTP header values (x-forwarded-host) as a list; the first is the outermost relay.
+  const host = optionalString(Array.isArray(o.client_host) ? (o.client_host[0] as unknown) : o.client_host);
+  if (host === false) return fail('client_host', 'expected a string');
+  record.client_host = host;
+  const agent = optionalString(o.user_agent);
+  if (agent === false) return fail('user_agent', 'expected a string');
+  record.user_agent = agent;
+  const prompt = optionalString(o.prompt);
+  if (prompt === false) return fail('prompt', 'expected a string');
+  record.prompt = prompt;
+  const payment = optionalString(o.payment_fingerprint);
+  if (payment === false) return fail('payment_fingerprint', 'expected a string');
+  record.payment_fingerprint = payment;
+  const channel = optionalString(o.signup_channel);
+  if (channel === false) return fail('signup_channel', 'expected a string');
+  record.signup_channel = channel;
+  const status = optionalString(o.status);
+  if (status === false) return fail('status', 'expected a string');
+  record.status = status;
   return { record };
 }

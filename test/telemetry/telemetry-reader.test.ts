@@ -86,6 +86,35 @@ describe('TelemetryReader: JSON Lines', () => {
     expect(crlf.reader.stats.bad).toEqual(MIXED_BAD);
   });
 
+  it('reads a field wherever it stands in the line, ignores unknown keys and null optionals, and names the first bad field', async () => {
+    const reversed = Object.fromEntries(Object.entries(GOOD_1).reverse());
+    const lines = [
+      JSON.stringify(reversed),
+      JSON.stringify({ extra: { nested: [1, 2] }, ...GOOD_2, org_id: null, user_agent: null, latency_ms: 12.5 }),
+      JSON.stringify({ ...GOOD_2, client_host: ['relay.example.net', 'inner.example.net'] }),
+      // Both account_id and model are wrong: account_id is checked first, wherever the keys stand.
+      JSON.stringify({ ...Object.fromEntries(Object.entries(GOOD_2).reverse()), model: 7, account_id: '' }),
+      JSON.stringify({ ...GOOD_2, status: 200 }),
+      JSON.stringify({ ...GOOD_2, client_host: [3] }),
+    ].join('\n');
+    const { reader, records } = await readAll(source(lines));
+    expect(records).toEqual([EXPECTED_1, EXPECTED_2, { ...EXPECTED_2, client_host: 'relay.example.net' }]);
+    expect(reader.stats.bad).toEqual([
+      { input: 'in.jsonl', line: 4, reason: 'account_id: expected a non-empty string' },
+      { input: 'in.jsonl', line: 5, reason: 'status: expected a string' },
+      { input: 'in.jsonl', line: 6, reason: 'client_host: expected a string' },
+    ]);
+  });
+
+  it('reads ASCII and UTF-8 chunks of one input alike', async () => {
+    const prompt = 'naïve café';
+    const text = [JSON.stringify(GOOD_2), JSON.stringify({ ...GOOD_2, prompt }), JSON.stringify(GOOD_2)].join('\n');
+    // 1-line chunks: the first is pure ASCII, the second holds two-byte characters.
+    const firstLine = JSON.stringify(GOOD_2).length + 1;
+    const { records } = await readAll(source(text, 'in.jsonl', firstLine));
+    expect(records).toEqual([EXPECTED_2, { ...EXPECTED_2, prompt }, EXPECTED_2]);
+  });
+
   it('skips an over-long line with its number and reads on', async () => {
     const text = [JSON.stringify(GOOD_2), JSON.stringify({ ...GOOD_2, prompt: 'x'.repeat(5000) }), JSON.stringify(GOOD_2)].join('\n') + '\n';
     const { reader, records } = await readAll(source(text, 'in.jsonl', 700), { maxLineLength: 1000 });
