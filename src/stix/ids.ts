@@ -1,5 +1,5 @@
 import { canonicalJson } from './canonical-json.js';
-import { randomUUID } from 'node:crypto';
+import { v4 as uuidv4 } from 'uuid';
 import { uuidV5 } from './uuid-v5.js';
 import { isStixIdentifier } from './lexical.js';
 import { StixBuildError } from './errors.js';
@@ -90,8 +90,7 @@ export function newIdentifier<T extends string>(type: T): `${T}--${string}` {
       },
     ]);
   }
-  // Node's own RFC 4122 version 4 UUID (CSPRNG): loading the uuid package cost every command ~40 ms of start-up.
-  return `${type}--${randomUUID()}`;
+  return `${type}--${uuidv4()}`;
 }
 
 /**

@@ -1,3 +1,6 @@
+// Per-function entry points: the package's index loads every date-fns module, a large part of a CLI run's start-up.
+import { addMilliseconds } from 'date-fns/addMilliseconds';
+import { isValid } from 'date-fns/isValid';
 import { StixBuildError, StixParseError } from './errors.js';
 
 /**
@@ -27,7 +30,8 @@ const TIMESTAMP_RE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0
 /**
  * Formats an instant as a STIX timestamp in UTC.
  *
- * The UTC rendering comes from `Date.prototype.toISOString`, which is exactly the STIX form at millisecond precision.
+ * date-fns formats in the local time zone (its UTC helpers live in a separate package), so the UTC rendering comes
+ * from `Date.prototype.toISOString`, which is exactly the STIX form at millisecond precision.
  *
  * @param date - the instant (a `Date` or epoch milliseconds).
  * @param precision - fraction digits to write: `second` (none), `millisecond` (3, the default, the minimum for
@@ -36,7 +40,7 @@ const TIMESTAMP_RE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0
  */
 export function formatTimestamp(date: Date | number, precision: TimestampPrecision = 'millisecond'): string {
   const d = typeof date === 'number' ? new Date(date) : date;
-  if (Number.isNaN(d.getTime())) {
+  if (!isValid(d)) {
     throw new StixBuildError('cannot format an invalid date as a STIX timestamp', [
       { code: 'timestamp-invalid', severity: 'error', path: '', message: 'the date is invalid (NaN)' },
     ]);
@@ -128,5 +132,5 @@ export function compareTimestamps(a: string, b: string): number {
  */
 export function nextMillisecond(value: string): string {
   const parsed = parseOrThrow(value, 'timestamp');
-  return formatTimestamp(parsed.date.getTime() + 1, 'millisecond');
+  return formatTimestamp(addMilliseconds(parsed.date, 1), 'millisecond');
 }
