@@ -82,6 +82,38 @@ export const KNOWN_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new Ma
   ...Object.entries(META).map(([t, all]) => [t, toSet(all)] as const),
 ]);
 
+/** The type-specific property names §6 defines for each SCO type (common properties left out). */
+export const SCO_OWN_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(SCO_OWN).map(([t, own]) => [t, toSet(own)] as const),
+);
+
+/**
+ * The properties each predefined SCO extension (§6.7.2-§6.16.2) and each embedded type (PE optional header §6.7.6.2,
+ * registry value §6.17.2, X.509 v3 extensions §6.18.2) defines.
+ */
+export const PREDEFINED_CONTENT_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    'archive-ext': 'contains_refs comment',
+    'ntfs-ext': 'sid alternate_data_streams',
+    'pdf-ext': 'version is_optimized document_info_dict pdfid0 pdfid1',
+    'raster-image-ext': 'image_height image_width bits_per_pixel exif_tags',
+    'windows-pebinary-ext':
+      'pe_type imphash machine_hex number_of_sections time_date_stamp pointer_to_symbol_table_hex number_of_symbols size_of_optional_header characteristics_hex file_header_hashes optional_header sections',
+    'http-request-ext': 'request_method request_value request_version request_header message_body_length message_body_data_ref',
+    'icmp-ext': 'icmp_type_hex icmp_code_hex',
+    'socket-ext': 'address_family is_blocking is_listening options socket_type socket_descriptor socket_handle',
+    'tcp-ext': 'src_flags_hex dst_flags_hex',
+    'windows-process-ext': 'aslr_enabled dep_enabled priority owner_sid window_title startup_info integrity_level',
+    'windows-service-ext': 'service_name descriptions display_name group_name start_type service_dll_refs service_type service_status',
+    'unix-account-ext': 'gid groups home_dir shell',
+    'windows-pe-optional-header':
+      'magic_hex major_linker_version minor_linker_version size_of_code size_of_initialized_data size_of_uninitialized_data address_of_entry_point base_of_code base_of_data image_base section_alignment file_alignment major_os_version minor_os_version major_image_version minor_image_version major_subsystem_version minor_subsystem_version win32_version_value_hex size_of_image size_of_headers checksum_hex subsystem_hex dll_characteristics_hex size_of_stack_reserve size_of_stack_commit size_of_heap_reserve size_of_heap_commit loader_flags_hex number_of_rva_and_sizes hashes',
+    'windows-registry-value': 'name data data_type',
+    'x509-v3-extensions':
+      'basic_constraints name_constraints policy_constraints key_usage extended_key_usage subject_key_identifier authority_key_identifier subject_alternative_name issuer_alternative_name subject_directory_attributes crl_distribution_points inhibit_any_policy private_key_usage_period_not_before private_key_usage_period_not_after certificate_policies policy_mappings',
+  }).map(([name, props]) => [name, toSet(props)] as const),
+);
+
 /** Common property names of objects of new or custom types, per category (§3.2). */
 export const COMMON_PROPERTIES: Readonly<Record<'sdo' | 'sco', ReadonlySet<string>>> = {
   sdo: toSet(SDO_COMMON),
