@@ -129,7 +129,7 @@ function subKey(secret: Uint8Array, purpose: string, version: FingerprintVersion
 // Hex text is written as ASCII bytes into scratch memory and decoded once: building it by string concatenation left
 // several short-lived strings per word, and fingerprints of sampled prompts are made by the tens of thousands.
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
-const textScratch = Buffer.alloc(LSH_BANDS * 13);
+const textScratch = Buffer.alloc(64);
 
 /** Writes `w` (signed or not) as 8 lower-case hex digits at `at`. */
 function writeHex32(out: Buffer, at: number, w: number): void {
@@ -142,8 +142,13 @@ function hex(digest: Int32Array, words: number): string {
   return textScratch.toString('latin1', 0, words * 8);
 }
 
-/** `b00:` … `b15:`, as the bytes of a comma-separated list of bands whose 8 hex digits are filled in per fingerprint. */
-const BAND_TEXT = Buffer.from(Array.from({ length: LSH_BANDS }, (_, b) => `b${String(b).padStart(2, '0')}:00000000`).join(','), 'latin1');
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Band b's value as `bNN:` and 8 hex digits of `w`, made in one step (no intermediate strings). */
+function bandString(b: number, w: number): string {
+  const hexAt = (shift: number) => HEX_CODES[(w >>> shift) & 15] as number;
+  return String.fromCharCode(0x62, 0x30 + ((b / 10) | 0), 0x30 + (b % 10), 0x3a, hexAt(28), hexAt(24), hexAt(20), hexAt(16), hexAt(12), hexAt(8), hexAt(4), hexAt(0));
+}
 
 // Signatures are cut from shared slabs: a typed array of 512 bytes gets its own off-heap buffer, whose allocation and
 // release by the garbage collector cost more than computing the signature. A slab lives while any of its signatures does.
@@ -268,7 +273,7 @@ export function fingerprintNormalized(
   const simhash = simhashHex(hashes);
   // Band b is keyed over the ASCII digits of b followed by its rows as big-endian 32-bit words; its value is the
   // first 32 bits of the keyed hash (HMAC digest, or SipHash's high word).
-  const bandText = BAND_TEXT;
+  const lsh_bands: string[] = new Array<string>(LSH_BANDS);
   const band = state.band;
   for (let b = 0; b < LSH_BANDS; b++) {
     const label = String(b);
@@ -283,10 +288,8 @@ export function fingerprintNormalized(
       buf[n++] = v & 0xff;
     }
     const word = band instanceof SipHash24 ? band.run(n).hi : (band.run(n)[0] as number);
-    writeHex32(bandText, b * 13 + 4, word);
+    lsh_bands[b] = bandString(b, word);
   }
-  // One decode and one split give the 16 band strings.
-  const lsh_bands = bandText.toString('latin1').split(',');
   return { scheme: state.scheme, value, lsh_bands, simhash, signature };
 }
 
