@@ -88,8 +88,9 @@ export const SCO_OWN_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new 
 );
 
 /**
- * The properties each predefined SCO extension (§6.7.2-§6.16.2) and each embedded type (PE optional header §6.7.6.2,
- * registry value §6.17.2, X.509 v3 extensions §6.18.2) defines.
+ * The properties each predefined SCO extension (§6.7.2-§6.16.2) and each embedded type (MIME part §6.6.2, alternate
+ * data stream §6.7.3.2, PE optional header §6.7.6.2 and section §6.7.6.3, registry value §6.17.2, X.509 v3 extensions
+ * §6.18.2) defines.
  */
 export const PREDEFINED_CONTENT_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries({
@@ -109,6 +110,9 @@ export const PREDEFINED_CONTENT_PROPERTIES: ReadonlyMap<string, ReadonlySet<stri
     'windows-pe-optional-header':
       'magic_hex major_linker_version minor_linker_version size_of_code size_of_initialized_data size_of_uninitialized_data address_of_entry_point base_of_code base_of_data image_base section_alignment file_alignment major_os_version minor_os_version major_image_version minor_image_version major_subsystem_version minor_subsystem_version win32_version_value_hex size_of_image size_of_headers checksum_hex subsystem_hex dll_characteristics_hex size_of_stack_reserve size_of_stack_commit size_of_heap_reserve size_of_heap_commit loader_flags_hex number_of_rva_and_sizes hashes',
     'windows-registry-value': 'name data data_type',
+    'email-mime-part': 'body body_raw_ref content_type content_disposition',
+    'alternate-data-stream': 'name hashes size',
+    'windows-pe-section': 'name size entropy hashes',
     'x509-v3-extensions':
       'basic_constraints name_constraints policy_constraints key_usage extended_key_usage subject_key_identifier authority_key_identifier subject_alternative_name issuer_alternative_name subject_directory_attributes crl_distribution_points inhibit_any_policy private_key_usage_period_not_before private_key_usage_period_not_after certificate_policies policy_mappings',
   }).map(([name, props]) => [name, toSet(props)] as const),

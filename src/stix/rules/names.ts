@@ -1,14 +1,14 @@
 import { joinPointer } from '../diagnostic.js';
 import { getExtension } from '../extension-registry.js';
 import { isTypeName } from '../ids.js';
+import { checkEmbeddedNames } from './embedded-names.js';
 import { KNOWN_PROPERTIES } from './known-properties.js';
+import { isValidPropertyName, propertyNameMessage } from './property-names.js';
 import { presenceBit } from './presence.js';
 import type { ObjectKind } from './object-kinds.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
 
-/** §3.1 / §11.1: property names are lowercase ASCII letters, digits and `_`, 3-250 chars, starting with a letter. */
-const PROPERTY_NAME = /^[a-z][a-z0-9_]{2,249}$/;
 
 /**
  * Property names the spec reserves (§3.1 and the reserved properties of §4.3 course-of-action); `phone_numbers` is the
@@ -21,10 +21,7 @@ const RESERVED_TYPES: ReadonlySet<string> = new Set(['action']);
 /** True when `type` is a well-formed STIX type name (§3.1): the builders' {@link isTypeName}, under the rules' name. */
 export const isValidTypeName: (type: string) => boolean = isTypeName;
 
-/** True when `name` is a well-formed STIX property name (§3.1), `id` included. */
-export function isValidPropertyName(name: string): boolean {
-  return name === 'id' || PROPERTY_NAME.test(name);
-}
+export { isValidPropertyName } from './property-names.js';
 
 /**
  * Defined property names per standard type, each with its presence bit: the walk over an object's keys needs one
@@ -93,12 +90,7 @@ export function checkNames(obj: JsonObject, type: string, kind: ObjectKind, poin
       continue;
     }
     if (!isValidPropertyName(key)) {
-      reportError(
-        ctx,
-        'property-name-invalid',
-        joinPointer(pointer, key),
-        `property name '${key}' must be 3-250 characters of lowercase ASCII letters, digits and '_', starting with a letter (§3.1, §11.1)`,
-      );
+      reportError(ctx, 'property-name-invalid', joinPointer(pointer, key), propertyNameMessage(key));
       continue;
     }
     const value = obj[key];
@@ -116,5 +108,6 @@ export function checkNames(obj: JsonObject, type: string, kind: ObjectKind, poin
       `'${key}' is not a property STIX defines for ${type}; custom properties are deprecated in favour of a property or toplevel-property extension (§11.1)`,
     );
   }
+  if (kind === 'sco') checkEmbeddedNames(obj, type, pointer, ctx);
   return present;
 }

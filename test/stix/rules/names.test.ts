@@ -120,3 +120,39 @@ describe('list-empty (custom properties)', () => {
     expect(find(validate({ ...indicator, my_new_property: ['a'] }), 'list-empty')).toEqual([]);
   });
 });
+
+// §3.1's name rules hold for the properties inside an SCO's predefined extensions and the types §6 embeds, and names
+// §6 does not define there are custom properties (§11.1), as at the top level.
+describe('names inside predefined extensions and embedded types', () => {
+  const sco = (type: string, props: Record<string, unknown>) => ({
+    type,
+    spec_version: '2.1',
+    id: `${type}--4527e5de-8572-446a-a57a-706f15467461`,
+    ...props,
+  });
+  const at = (ds: Diagnostic[], code: string) => find(ds, code).map((d) => `${d.severity} ${d.path}`);
+
+  it.each([
+    ['a predefined extension', sco('file', { name: 'a', extensions: { 'ntfs-ext': { sid: 'S-1-5-18', 'Volume-Serial': '1' } } }), '/extensions/ntfs-ext/Volume-Serial'],
+    ['an alternate data stream', sco('file', { name: 'a', extensions: { 'ntfs-ext': { alternate_data_streams: [{ name: 'Zone.Identifier', ZoneId: 3 }] } } }), '/extensions/ntfs-ext/alternate_data_streams/0/ZoneId'],
+    ['a PE section', sco('file', { name: 'a', extensions: { 'windows-pebinary-ext': { pe_type: 'exe', imphash: 'x', sections: [{ name: '.text', VirtualSize: 10 }] } } }), '/extensions/windows-pebinary-ext/sections/0/VirtualSize'],
+    ['a PE optional header', sco('file', { name: 'a', extensions: { 'windows-pebinary-ext': { pe_type: 'exe', optional_header: { magic_hex: '010b', ab: 1 } } } }), '/extensions/windows-pebinary-ext/optional_header/ab'],
+    ['a MIME part', sco('email-message', { is_multipart: true, body_multipart: [{ body: 'hi', 'Content-ID': '<a@b>' }] }), '/body_multipart/0/Content-ID'],
+    ['a registry value', sco('windows-registry-key', { key: 'HKEY_LOCAL_MACHINE\\Software', values: [{ name: 'Run', Type: 'REG_SZ' }] }), '/values/0/Type'],
+    ['X.509 v3 extensions', sco('x509-certificate', { serial_number: '1', x509_v3_extensions: { key_usage: 'digitalSignature', 'CT-Precert': 'y' } }), '/x509_v3_extensions/CT-Precert'],
+    ['a network-traffic extension', sco('network-traffic', { src_ref: 'ipv4-addr--4527e5de-8572-446a-a57a-706f15467461', protocols: ['http'], extensions: { 'http-request-ext': { request_method: 'get', request_value: '/', UserAgent: 'x' } } }), '/extensions/http-request-ext/UserAgent'],
+  ])('refuses a malformed property name in %s', (_where, obj, path) => {
+    expect(at(validate(obj), 'property-name-invalid')).toEqual([`error ${path}`]);
+  });
+
+  it('warns about a well-formed name the extension does not define, and not about the ones it does', () => {
+    const ds = validate(sco('process', { pid: 1, extensions: { 'windows-process-ext': { window_title: 'x', x_session_id: 2 } } }));
+    expect(at(ds, 'custom-property')).toEqual(['warning /extensions/windows-process-ext/x_session_id']);
+    expect(at(ds, 'property-name-invalid')).toEqual([]);
+  });
+
+  it('leaves the content of deprecated custom -ext extensions to their owners', () => {
+    const ds = validate(sco('file', { name: 'a', extensions: { 'x-acme-scan-ext': { VerdictCode: 1 } } }));
+    expect(at(ds, 'property-name-invalid')).toEqual([]);
+  });
+});
