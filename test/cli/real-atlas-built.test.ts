@@ -6,45 +6,54 @@ import { ensureBuilt, runBuilt } from './built-cli.js';
 
 /**
  * Real data: an unmodified excerpt of MITRE ATLAS's published STIX bundle (test/fixtures/real/atlas/README.md), in which
- * two `mitigates` relationships share one id and one `modified` but point at different techniques. A collection keeps
- * one object per id + modified (§3.6), so one of the two would be lost: `validate` must say so, and where.
+ * three pairs of `mitigates` relationships each share one id and one `modified` but point at different techniques. A
+ * collection keeps one object per id + modified (§3.6), so one of each pair would be lost: `validate` must say so, and
+ * where.
  */
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const FIXTURE = 'test/fixtures/real/atlas/stix-atlas-duplicate-mitigates.json';
-const DUPLICATED = 'relationship--0ceb5f22-a528-592a-a1d5-576b12049efe';
+
+/** The duplicated relationships, their shared version, and their places in the excerpt (source order). */
+const PAIRS = [
+  { id: 'relationship--78cd7808-1e7b-5ec3-abbc-fe428d47842d', modified: '2025-11-05T00:00:00.000Z', first: 7, second: 8 },
+  { id: 'relationship--ccf1970e-3154-55dd-82e5-2a13a76cd806', modified: '2025-11-05T00:00:00.000Z', first: 9, second: 10 },
+  { id: 'relationship--0ceb5f22-a528-592a-a1d5-576b12049efe', modified: '2025-11-06T00:00:00.000Z', first: 11, second: 12 },
+];
 
 beforeAll(async () => {
   await ensureBuilt();
 }, 400_000);
 
-/** 1-based column of the `"modified"` key of the n-th (0-based) occurrence of the duplicated id in the one-line file. */
-function modifiedColumn(text: string, occurrence: number): number {
-  let at = -1;
-  for (let i = 0; i <= occurrence; i++) at = text.indexOf(`"id": "${DUPLICATED}"`, at + 1);
-  return text.indexOf('"modified"', at) + 1;
+/** 1-based column of the `"modified"` key of the second occurrence of `id` in the one-line file. */
+function secondModifiedColumn(text: string, id: string): number {
+  const first = text.indexOf(`"id": "${id}"`);
+  const second = text.indexOf(`"id": "${id}"`, first + 1);
+  return text.indexOf('"modified"', second) + 1;
 }
 
 describe('validate on the real ATLAS excerpt (built CLI)', () => {
-  it('reports the second mitigates relationship of one id + modified as duplicate-version at its place', async () => {
+  it('reports the second relationship of each id + modified pair as duplicate-version at its place', async () => {
     const text = readFileSync(join(ROOT, FIXTURE), 'utf8');
-    // The excerpt is one line, as published: the five objects are attack-pattern, attack-pattern, course-of-action and
-    // the two relationships, so the second relationship is /objects/4 and the first /objects/3.
+    const objects = (JSON.parse(text) as { objects: Array<{ id: string }> }).objects;
+    // The places below are read off the excerpt itself: four techniques, three mitigations, then the six relationships.
+    for (const p of PAIRS) expect([objects[p.first]?.id, objects[p.second]?.id]).toEqual([p.id, p.id]);
     expect(text.includes('\n')).toBe(false);
     const r = await runBuilt(['validate', FIXTURE], { cwd: ROOT });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(
-      `${FIXTURE}:1:${modifiedColumn(text, 1)} /objects/4/modified: error duplicate-version: ${DUPLICATED} version 2025-11-06T00:00:00.000Z also occurs at /objects/3 `,
-    );
-    // Exactly one such finding: the first of the two is the version a receiver keeps.
-    expect(r.stdout.match(/duplicate-version/g)).toHaveLength(1);
+    for (const p of PAIRS) {
+      expect(r.stdout).toContain(
+        `${FIXTURE}:1:${secondModifiedColumn(text, p.id)} /objects/${p.second}/modified: error duplicate-version: ${p.id} version ${p.modified} also occurs at /objects/${p.first} `,
+      );
+    }
+    // One finding per pair: the first of each is the version a receiver keeps.
+    expect(r.stdout.match(/duplicate-version:/g)).toHaveLength(PAIRS.length);
   }, 120_000);
 
-  it('reports it in the JSON report too, with its pointer and line', async () => {
+  it('reports them in the JSON report too, with their pointers', async () => {
     const r = await runBuilt(['validate', '--format', 'json', FIXTURE], { cwd: ROOT });
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as unknown;
-    const found = JSON.stringify(report);
-    expect(found).toContain('"code":"duplicate-version"');
-    expect(found).toContain('"path":"/objects/4/modified"');
+    const found = JSON.stringify(JSON.parse(r.stdout) as unknown);
+    for (const p of PAIRS) expect(found).toContain(`"path":"/objects/${p.second}/modified"`);
+    expect(found.match(/"code":"duplicate-version"/g)).toHaveLength(PAIRS.length);
   }, 120_000);
 });
