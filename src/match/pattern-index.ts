@@ -69,6 +69,9 @@ export class PatternCostError extends DistillIntelError {
   }
 }
 
+const NO_SLOTS: readonly number[] = Object.freeze([]);
+const NO_HITS: RequestHits = Object.freeze({ matched: NO_SLOTS, combined: NO_SLOTS });
+
 interface Leaf {
   readonly slot: number;
   readonly cmp: CompiledComparison;
@@ -83,6 +86,8 @@ interface ValueChain {
   readonly type: string;
   readonly names: readonly string[];
   readonly fan: boolean;
+  /** For a chain whose only `*` is its last step (`payment_fingerprints[*]`): the steps to the list, read directly. */
+  readonly listAt: readonly string[] | undefined;
   readonly strings: Map<string, number[]>;
   readonly numbers: Map<number, number[]>;
   readonly booleans: Map<boolean, number[]>;
@@ -240,7 +245,9 @@ export class PatternIndex {
         const key = `${plan.type}\u0000${plan.names.join('\u0001')}`;
         let chain = this.valueChains.get(key);
         if (chain === undefined) {
-          chain = { type: plan.type, names: plan.names, fan: plan.names.includes('*'), strings: new Map(), numbers: new Map(), booleans: new Map() };
+          const stars = plan.names.filter((n) => n === '*').length;
+          const listAt = stars === 1 && plan.names[plan.names.length - 1] === '*' ? plan.names.slice(0, -1) : undefined;
+          chain = { type: plan.type, names: plan.names, fan: stars > 0, listAt, strings: new Map(), numbers: new Map(), booleans: new Map() };
           this.valueChains.set(key, chain);
         }
         for (const k of plan.keys) {
@@ -313,7 +320,11 @@ export class PatternIndex {
       const scos = obs.byType.get(chain.type);
       if (scos === undefined) continue;
       for (const sco of scos) {
-        if (chain.fan) {
+        if (chain.listAt !== undefined) {
+          // readChainAll would build two arrays per object and chain for what is one list lookup.
+          const list = readChain(sco, chain.listAt);
+          if (Array.isArray(list)) for (let i = 0; i < list.length; i++) this.offer(valueLeaves(chain, list[i]), gen, skip);
+        } else if (chain.fan) {
           for (const v of readChainAll(sco, chain.names)) this.offer(valueLeaves(chain, v), gen, skip);
         } else {
           this.offer(valueLeaves(chain, readChain(sco, chain.names)), gen, skip);
@@ -340,16 +351,18 @@ export class PatternIndex {
     }
     for (const type of obs.byType.keys()) this.offer(this.scans.get(type), gen, skip);
 
-    const matched: number[] = [];
-    const combined: number[] = [];
+    // Most requests satisfy nothing: they share one empty result (callers only read hits).
+    let matched: number[] | undefined;
+    let combined: number[] | undefined;
     for (const leaf of candidates) {
       const { slot, cmp } = this.leaves[leaf] as Leaf;
       if (this.slotStamp[slot] === gen) continue;
       if (!satisfies(cmp, obs)) continue;
       this.slotStamp[slot] = gen;
-      (this.single[slot] ? matched : combined).push(slot);
+      if (this.single[slot]) (matched ??= []).push(slot);
+      else (combined ??= []).push(slot);
     }
-    return { matched, combined };
+    return matched === undefined && combined === undefined ? NO_HITS : { matched: matched ?? NO_SLOTS, combined: combined ?? NO_SLOTS };
   }
 
   /**

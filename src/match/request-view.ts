@@ -53,6 +53,7 @@ const CATEGORY: Readonly<Record<string, string>> = {
   reseller: 'reseller-subaccount',
   'cloud-marketplace': 'cloud-marketplace',
 };
+const PROTOCOLS: readonly string[] = Object.freeze(['tcp', 'https']);
 const STATUS = new Set(['active', 'restricted', 'suspended', 'terminated']);
 const ASN = /^(?:AS)?(\d{1,10})$/i;
 
@@ -106,6 +107,8 @@ export class RequestViewer {
   private readonly pseudonymKeyIds: readonly string[];
   private readonly schemes: ReadonlyArray<{ readonly key: PseudonymKey; readonly version: FingerprintVersion; readonly cache: Map<string, Omit<TemplateFingerprint, 'length_bucket'>> }>;
   private readonly cacheSize: number;
+  /** Per raw account id: its objects and the fields they were made from. */
+  private readonly accountCache = new Map<string, { readonly payment: string | undefined; readonly channel: string | undefined; readonly status: string | undefined; readonly objects: ReadonlyArray<string | ScoJson> }>();
 
   constructor(options: RequestViewOptions) {
     this.options = options;
@@ -158,41 +161,49 @@ export class RequestViewer {
     if (typeof ip === 'string' && ip !== '') {
       add('address', { type: ip.includes(':') ? 'ipv6-addr' : 'ipv4-addr', id: 'address', value: ip });
       const ua = record.user_agent;
-      add('traffic', {
-        type: 'network-traffic',
-        id: 'traffic',
-        src_ref: 'address',
-        protocols: ['tcp', 'https'],
-        ...(ua === undefined || ua === ''
-          ? {}
-          : { extensions: { 'http-request-ext': { request_method: 'POST', request_value: '/', request_header: { 'User-Agent': ua } } } }),
-      });
+      const traffic: Record<string, unknown> = { type: 'network-traffic', id: 'traffic', src_ref: 'address', protocols: PROTOCOLS };
+      if (ua !== undefined && ua !== '') traffic['extensions'] = { 'http-request-ext': { request_method: 'POST', request_value: '/', request_header: { 'User-Agent': ua } } };
+      add('traffic', traffic);
     }
     const asn = asnNumber(record.asn);
     if (asn !== undefined) add('asn', { type: 'autonomous-system', id: 'asn', number: asn });
     if (record.client_host !== undefined && record.client_host !== '') {
       add('host', { type: 'domain-name', id: 'host', value: record.client_host.toLowerCase().replace(/\.$/, '') });
     }
+    const account = this.accountObjects(record);
+    for (let i = 0; i < account.length; i += 2) add(account[i] as string, account[i + 1] as ScoJson);
+    addPrompts(add, fingerprints);
+    const t = record.timestamp;
+    return { index, id: undefined, first: t, last: t, capacity: 1, objects, byType };
+  }
+
+  /**
+   * The account's objects (`ai-service-account` and `user-account` per key), as id, object, id, object…: the same for
+   * every request of an account with the same card, channel and status, so they are made once and shared (observations
+   * are only read).
+   */
+  private accountObjects(record: TelemetryRecord): ReadonlyArray<string | ScoJson> {
+    const known = this.accountCache.get(record.account_id);
+    if (known !== undefined && known.payment === record.payment_fingerprint && known.channel === record.signup_channel && known.status === record.status) {
+      return known.objects;
+    }
+    const objects: Array<string | ScoJson> = [];
     const category = record.signup_channel === undefined ? undefined : (CATEGORY[record.signup_channel] ?? record.signup_channel);
     const status = record.status !== undefined && STATUS.has(record.status) ? record.status : undefined;
     for (const keyId of this.pseudonymKeyIds) {
       const pseudonym = this.options.keys.account(keyId, record.account_id);
       if (pseudonym === undefined) continue;
       const payment = record.payment_fingerprint === undefined ? undefined : this.options.keys.payment(keyId, record.payment_fingerprint);
-      add(`account:${keyId}`, {
-        type: 'ai-service-account',
-        id: `account:${keyId}`,
-        account_pseudonym: pseudonym,
-        ...(this.options.provider === undefined ? {} : { provider: this.options.provider }),
-        ...(payment === undefined ? {} : { payment_fingerprints: [payment] }),
-        ...(category === undefined ? {} : { account_category: category }),
-        ...(status === undefined ? {} : { status }),
-      });
-      add(`user:${keyId}`, { type: 'user-account', id: `user:${keyId}`, user_id: pseudonym, account_type: 'ai-service' });
+      const sco: Record<string, unknown> = { type: 'ai-service-account', id: `account:${keyId}`, account_pseudonym: pseudonym };
+      if (this.options.provider !== undefined) sco['provider'] = this.options.provider;
+      if (payment !== undefined) sco['payment_fingerprints'] = [payment];
+      if (category !== undefined) sco['account_category'] = category;
+      if (status !== undefined) sco['status'] = status;
+      objects.push(`account:${keyId}`, sco, `user:${keyId}`, { type: 'user-account', id: `user:${keyId}`, user_id: pseudonym, account_type: 'ai-service' });
     }
-    addPrompts(add, fingerprints);
-    const t = record.timestamp;
-    return { index, id: undefined, first: t, last: t, capacity: 1, objects, byType };
+    if (this.accountCache.size >= this.cacheSize) this.accountCache.clear();
+    this.accountCache.set(record.account_id, { payment: record.payment_fingerprint, channel: record.signup_channel, status: record.status, objects });
+    return objects;
   }
 
   /**

@@ -179,6 +179,23 @@ describe('PatternIndex', () => {
     expect(new PatternIndex(split).hasSplit).toBe(false);
   });
 
+  it('follows an account that changes card, channel or status between requests (its objects are made once per state)', () => {
+    const own = new RequestViewer({ keys, provider: 'api.lab-b.example.com' });
+    const index = new PatternIndex(PATTERNS);
+    const hit = (r: TelemetryRecord) => index.test(own.observe(r)).matched.map((s) => index.patterns[s]!.id).sort();
+    expect(hit(req({ account_id: 'acct-9', payment_fingerprint: '4000 0000 0000 0002' }))).toEqual([]);
+    expect(hit(req({ account_id: 'acct-9', payment_fingerprint: '4111-1111-1111-1111' }))).toEqual(['payment']);
+    expect(hit(req({ account_id: 'acct-9' }))).toEqual([]);
+    expect(hit(req({ account_id: 'acct-9', payment_fingerprint: '4111-1111-1111-1111', signup_channel: 'education' }))).toEqual(['edu', 'payment']);
+    expect(hit(req({ account_id: 'acct-9', payment_fingerprint: '4111-1111-1111-1111', signup_channel: 'enterprise' }))).toEqual(['payment']);
+    const status = (r: TelemetryRecord) => (own.observe(r).byType.get('ai-service-account')![0]! as { status?: string }).status;
+    expect(status(req({ account_id: 'acct-9', status: 'suspended' }))).toBe('suspended');
+    expect(status(req({ account_id: 'acct-9', status: 'ok' }))).toBeUndefined();
+    // Another account from the same card is its own account: its pseudonym, not acct-9's.
+    const user = (r: TelemetryRecord) => (own.observe(r).byType.get('user-account')![0]! as { user_id: string }).user_id;
+    expect(user(req({ account_id: 'acct-77', payment_fingerprint: '4111-1111-1111-1111' }))).toBe(pseudonymize('acct-77', key));
+  });
+
   it('refuses broken patterns with their codes and keeps the rest', () => {
     const index2 = new PatternIndex([
       { id: 'syntax', pattern: "[ipv4-addr:value = '1.2.3.4'" },
