@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { finishAsciiScaffold } from './ascii-scaffold.js';
 import { DistillationInputError } from './errors.js';
 import { keyBytes } from './pseudonym.js';
 import type { PseudonymKey } from './pseudonym.js';
@@ -71,7 +72,8 @@ const NON_ASCII = /[^\x00-\x7f]/;
 export function normalizeTemplate(text: string): string {
   if (typeof text !== 'string') throw new DistillationInputError('template', 'the template must be a string');
   // NFKC leaves ASCII as it is; most prompts are ASCII and the normaliser would still copy them.
-  let s = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+  const ascii = !NON_ASCII.test(text);
+  let s = ascii ? text : text.normalize('NFKC');
   // Each rule runs only when the character it needs is present: most prompts have no code, URL or quotes, and a
   // replace scans the whole text even when nothing matches.
   if (s.includes('`') || s.includes('~~~')) s = s.replace(FENCED_CODE, ` ${SLOTS.code} `).replace(INLINE_CODE, ` ${SLOTS.code} `);
@@ -82,6 +84,8 @@ export function normalizeTemplate(text: string): string {
       typeof lead === 'string' && match.startsWith(lead) && match.charAt(lead.length) === "'" ? `${lead} ${SLOTS.text} ` : ` ${SLOTS.text} `,
     );
   }
+  // The rules above write only ASCII: ASCII text takes the one-pass scanner for the last three.
+  if (ascii) return finishAsciiScaffold(s);
   if (DIGIT.test(s)) s = s.replace(NUMBER, ` ${SLOTS.number} `);
   s = s.toLowerCase();
   return s.replace(/\s+/g, ' ').trim();
