@@ -1,14 +1,16 @@
 import { joinPointer } from '../diagnostic.js';
 import { PREDEFINED_CONTENT_PROPERTIES } from './known-properties.js';
+import { PRESENT } from './presence.js';
 import { isValidPropertyName, propertyNameMessage } from './property-names.js';
 import type { JsonObject, RuleContext } from './rule.js';
 import { isObject, reportError, reportWarning } from './rule.js';
 
 /*
- * §3.1's property-name MUSTs hold for every property, not only an object's top-level ones: the properties of an SCO's
- * predefined extensions and of the types §6 embeds (MIME parts, alternate data streams, PE optional header and
- * sections, registry values, X.509 v3 extensions) too. Names §6 does not define there are custom properties (§11.1),
- * kept with a warning as at the top level.
+ * §3.1's property-name MUSTs hold for every property, not only an object's top-level ones: the properties of the
+ * common embedded types (external references, kill-chain phases, granular markings), of an SCO's predefined
+ * extensions and of the types §6 embeds (MIME parts, alternate data streams, PE optional header and sections, registry
+ * values, X.509 v3 extensions) too. Names the spec does not define there are custom properties (§11.1), kept with a
+ * warning as at the top level.
  */
 
 function checkContent(content: unknown, name: string, path: string, ctx: RuleContext): void {
@@ -25,6 +27,19 @@ function checkContent(content: unknown, name: string, path: string, ctx: RuleCon
 function checkList(list: unknown, name: string, path: string, ctx: RuleContext): void {
   if (!Array.isArray(list)) return;
   for (let i = 0; i < list.length; i++) checkContent(list[i], name, joinPointer(path, i), ctx);
+}
+
+/** Types whose own properties include kill_chain_phases (§4). */
+const WITH_KILL_CHAIN: ReadonlySet<string> = new Set(['attack-pattern', 'incident', 'indicator', 'infrastructure', 'malware', 'tool']);
+
+/**
+ * Names inside the common embedded types of any object; `present` are the presence bits of its properties (an absent
+ * list is not read).
+ */
+export function checkCommonEmbeddedNames(obj: JsonObject, type: string, pointer: string, ctx: RuleContext, present: number): void {
+  if ((present & PRESENT.external_references) !== 0) checkList(obj['external_references'], 'external-reference', joinPointer(pointer, 'external_references'), ctx);
+  if ((present & PRESENT.granular_markings) !== 0) checkList(obj['granular_markings'], 'granular-marking', joinPointer(pointer, 'granular_markings'), ctx);
+  if (WITH_KILL_CHAIN.has(type)) checkList(obj['kill_chain_phases'], 'kill-chain-phase', joinPointer(pointer, 'kill_chain_phases'), ctx);
 }
 
 /** Names inside the SCO's predefined extensions and embedded types (see the module comment). */

@@ -90,7 +90,8 @@ export const SCO_OWN_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new 
 /**
  * The properties each predefined SCO extension (§6.7.2-§6.16.2) and each embedded type (MIME part §6.6.2, alternate
  * data stream §6.7.3.2, PE optional header §6.7.6.2 and section §6.7.6.3, registry value §6.17.2, X.509 v3 extensions
- * §6.18.2) defines.
+ * §6.18.2) defines, and the common embedded types of §2 and §7.2 (external reference, kill-chain phase, granular
+ * marking).
  */
 export const PREDEFINED_CONTENT_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries({
@@ -113,6 +114,9 @@ export const PREDEFINED_CONTENT_PROPERTIES: ReadonlyMap<string, ReadonlySet<stri
     'email-mime-part': 'body body_raw_ref content_type content_disposition',
     'alternate-data-stream': 'name hashes size',
     'windows-pe-section': 'name size entropy hashes',
+    'external-reference': 'source_name description url hashes external_id',
+    'kill-chain-phase': 'kill_chain_name phase_name',
+    'granular-marking': 'lang marking_ref selectors',
     'x509-v3-extensions':
       'basic_constraints name_constraints policy_constraints key_usage extended_key_usage subject_key_identifier authority_key_identifier subject_alternative_name issuer_alternative_name subject_directory_attributes crl_distribution_points inhibit_any_policy private_key_usage_period_not_before private_key_usage_period_not_after certificate_policies policy_mappings',
   }).map(([name, props]) => [name, toSet(props)] as const),

@@ -1,7 +1,7 @@
 import { joinPointer } from '../diagnostic.js';
 import { getExtension } from '../extension-registry.js';
 import { isTypeName } from '../ids.js';
-import { checkEmbeddedNames } from './embedded-names.js';
+import { checkCommonEmbeddedNames, checkEmbeddedNames } from './embedded-names.js';
 import { KNOWN_PROPERTIES } from './known-properties.js';
 import { isValidPropertyName, propertyNameMessage } from './property-names.js';
 import { presenceBit } from './presence.js';
@@ -108,6 +108,7 @@ export function checkNames(obj: JsonObject, type: string, kind: ObjectKind, poin
       `'${key}' is not a property STIX defines for ${type}; custom properties are deprecated in favour of a property or toplevel-property extension (§11.1)`,
     );
   }
+  if (known !== undefined) checkCommonEmbeddedNames(obj, type, pointer, ctx, present);
   if (kind === 'sco') checkEmbeddedNames(obj, type, pointer, ctx);
   return present;
 }

@@ -156,3 +156,38 @@ describe('names inside predefined extensions and embedded types', () => {
     expect(at(ds, 'property-name-invalid')).toEqual([]);
   });
 });
+
+// §3.1 also binds the properties of the common embedded types every object may carry (§2.5 external reference,
+// kill-chain phase, §7.2.3 granular marking).
+describe('names inside external references, kill-chain phases and granular markings', () => {
+  const at = (ds: Diagnostic[], code: string) => find(ds, code).map((d) => `${d.severity} ${d.path}`);
+
+  it('refuses a malformed name and warns about an undefined one in an external reference', () => {
+    const ds = validate({ ...indicator, external_references: [{ source_name: 'lab', external_id: 'L-1', 'Retrieved-At': '2026-01-01', x_rank: 1 }] });
+    expect(at(ds, 'property-name-invalid')).toEqual(['error /external_references/0/Retrieved-At']);
+    expect(at(ds, 'custom-property')).toEqual(['warning /external_references/0/x_rank']);
+  });
+
+  it('refuses a malformed name in a kill-chain phase and in a granular marking, SCOs included', () => {
+    const ds = validate({ ...indicator, kill_chain_phases: [{ kill_chain_name: 'mitre-atlas', phase_name: 'exfiltration', Order: 1 }] });
+    expect(at(ds, 'property-name-invalid')).toEqual(['error /kill_chain_phases/0/Order']);
+    const url = {
+      type: 'url',
+      spec_version: '2.1',
+      id: 'url--4527e5de-8572-446a-a57a-706f15467461',
+      value: 'https://lab.example/',
+      granular_markings: [{ selectors: ['value'], marking_ref: 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82', 'TLP': 'x' }],
+    };
+    expect(at(validate(url), 'property-name-invalid')).toEqual(['error /granular_markings/0/TLP']);
+  });
+
+  it('says nothing about the properties those types define', () => {
+    const ds = validate({
+      ...indicator,
+      external_references: [{ source_name: 'lab', description: 'd', url: 'https://lab.example/r', external_id: 'L-1', hashes: { 'SHA-256': 'a'.repeat(64) } }],
+      kill_chain_phases: [{ kill_chain_name: 'mitre-atlas', phase_name: 'exfiltration' }],
+    });
+    expect(at(ds, 'property-name-invalid')).toEqual([]);
+    expect(at(ds, 'custom-property')).toEqual([]);
+  });
+});
