@@ -1,7 +1,7 @@
 /**
  * bench/detect: simulated telemetry with ground truth through the whole detection path, scored.
  *
- *   node --import ./bench/register.js bench/detect/detect.ts [--requests N] [--accounts N] [--seed S] [--days D] [--stream] [--max-heap MB]
+ *   node --import ./bench/register.js bench/detect/detect.ts [--requests N] [--accounts N] [--seed S] [--days D] [--stream | --pipe] [--max-heap MB]
  *
  * Writes the simulation to a temporary gzipped JSON Lines file (generation is not timed), runs bench/detect/run.ts
  * on it in a child process (gunzip, line splitting, JSON parsing, record checks, every detector, campaign assembly),
@@ -13,6 +13,11 @@
  * straight to the detector; throughput is then the detector's alone (no gunzip or JSON) and peak memory includes the
  * simulator's.
  *
+ * With --pipe (the memory run of the detection process alone) no file is written either: a simulator process
+ * (bench/detect/emit.ts) writes JSON Lines into a pipe and the detection process reads them as `distill-intel detect -`
+ * does (line splitting, JSON parsing, record checks, detectors; no gunzip). Peak memory is then the detection
+ * process's own, and throughput is from uncompressed JSON Lines.
+ *
  * --max-heap caps the child's V8 old space (default 4096 MB): with room to spare V8 lets garbage pile up before
  * collecting it, so peak RSS says more about the collector's pacing than about what detection keeps; a cap, as a
  * deployment would set one, makes it collect sooner.
@@ -20,8 +25,8 @@
  * Targets (issue 17): ≥95% of each archetype, ≤0.5% benign (≤2% heavy users), ≥150,000 requests/s, < 1.5 GB at
  * 20M requests over 50,000 accounts.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +41,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: 'bench-detect' },
     days: { type: 'string', default: '14' },
     stream: { type: 'boolean', default: false },
+    pipe: { type: 'boolean', default: false },
     'max-heap': { type: 'string', default: '4096' },
   },
 });
@@ -53,8 +59,10 @@ interface RunOutput {
   truth?: GroundTruth;
 }
 
+const runArgs = (args: readonly string[]) => [`--max-old-space-size=${Number(values['max-heap'])}`, '--import', './bench/register.js', 'bench/detect/run.ts', ...args];
+
 function child(args: readonly string[]): RunOutput {
-  const out = spawnSync(process.execPath, [`--max-old-space-size=${Number(values['max-heap'])}`, '--import', './bench/register.js', 'bench/detect/run.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const out = spawnSync(process.execPath, runArgs(args), { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (out.status !== 0) {
     process.stderr.write(out.stderr);
     process.exit(1);
@@ -62,10 +70,32 @@ function child(args: readonly string[]): RunOutput {
   return JSON.parse(out.stdout) as RunOutput;
 }
 
+/** The detection child reading standard input, fed by a simulator child through a pipe. */
+async function piped(args: readonly string[]): Promise<RunOutput> {
+  const emit = spawn(process.execPath, ['--import', './bench/register.js', 'bench/detect/emit.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawn(process.execPath, runArgs(['-']), { stdio: [emit.stdout, 'pipe', 'inherit'] });
+  let out = '';
+  run.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const [emitCode, runCode] = await Promise.all([new Promise((resolve) => emit.on('exit', resolve)), new Promise((resolve) => run.on('close', resolve))]);
+  if (emitCode !== 0 || runCode !== 0) process.exit(1);
+  return JSON.parse(out) as RunOutput;
+}
+
 let run: RunOutput;
 let truth: GroundTruth;
-if (values.stream) {
-  run = child(['--simulate', String(requests), String(values.accounts ?? Math.max(1000, Math.round(requests / 400))), values.seed, values.days]);
+const accounts = String(values.accounts ?? Math.max(1000, Math.round(requests / 400)));
+if (values.pipe) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-detect-'));
+  const truthFile = join(dir, 'truth.json');
+  try {
+    run = await piped([String(requests), accounts, values.seed, values.days, truthFile]);
+    truth = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`simulated ${truth.requests} requests over ${truth.accounts} accounts into a pipe read by the detection process (no file)\n`);
+} else if (values.stream) {
+  run = child(['--simulate', String(requests), accounts, values.seed, values.days]);
   truth = run.truth as GroundTruth;
   process.stdout.write(`simulated ${truth.requests} requests over ${truth.accounts} accounts straight into the detector (no file)\n`);
 } else {
@@ -115,7 +145,7 @@ process.stdout.write(
     `heavy users: ${heavyFlagged} of ${heavy.size} (${heavy.size === 0 ? '0.00' : ((100 * heavyFlagged) / heavy.size).toFixed(2)}%); hard negatives flagged: ${hardNegatives}\n`,
 );
 process.stdout.write(
-  `throughput: ${Math.round(run.requests / run.cpu_seconds).toLocaleString('en')} requests per CPU second ${values.stream ? 'in the detector (streamed from the simulator, no file)' : 'end to end from gzip JSON Lines'} ` +
+  `throughput: ${Math.round(run.requests / run.cpu_seconds).toLocaleString('en')} requests per CPU second ${values.stream ? 'in the detector (streamed from the simulator, no file)' : values.pipe ? 'from JSON Lines on a pipe (no gunzip)' : 'end to end from gzip JSON Lines'} ` +
     `(${run.cpu_seconds.toFixed(1)} s CPU, of which ${run.cpu_seconds_finish.toFixed(1)} s forming campaigns; ${run.wall_seconds.toFixed(1)} s wall); ${run.bad_lines} bad lines\n`,
 );
 process.stdout.write(`peak memory: ${run.peak_rss_mb.toFixed(0)} MB RSS, ${run.peak_heap_mb.toFixed(0)} MB heap (sampled) for ${run.requests} requests over ${run.accounts} accounts\n`);

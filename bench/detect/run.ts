@@ -2,7 +2,7 @@
  * One end-to-end detection run, in its own process so its peak memory is its own, printing one JSON line of figures
  * and the campaigns' account lists (for scoring against the ground truth by bench/detect/detect.ts).
  *
- *   node --import ./bench/register.js bench/detect/run.ts <file.jsonl.gz>
+ *   node --import ./bench/register.js bench/detect/run.ts <file.jsonl.gz | ->
  *   node --import ./bench/register.js bench/detect/run.ts --simulate <requests> <accounts> <seed> <days>
  *
  * With a file: the telemetry reader (gunzip, line splitting, JSON parsing, record checks) feeds the campaign
@@ -46,7 +46,7 @@ if (args[0] === '--simulate') {
   if (file === undefined) throw new Error('usage: run.ts <file.jsonl.gz> | --simulate <requests> <accounts> <seed> <days>');
   const c0 = process.cpuUsage();
   const reader = new TelemetryReader();
-  for await (const batch of reader.batches(fileSource(file))) detector.addAll(batch);
+  for await (const batch of reader.batches(file === '-' ? { name: '-', bytes: process.stdin } : fileSource(file))) detector.addAll(batch);
   cpuRead = cpuSeconds(process.cpuUsage(c0));
   badLines = reader.stats.badCount;
 }
