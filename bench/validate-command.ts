@@ -8,13 +8,13 @@
  * is bounded by the largest object, not by the file. Two baselines are printed: JSON.parse of every line in this
  * process (no start-up, no reading), and a `node` process that reads the file line by line and parses each line
  * (start-up and reading included, as for the command). The start-up alone (the command on a one-object file) is
- * timed too. Peak RSS is printed for the command on the NDJSON file, on a bundle of the same objects, and on both ten
- * times larger: bounded memory means the peaks stay close (what grows is one version key per object, for
+ * timed too, and the command with two worker threads (`--threads 2`, whose report must be the same). Peak RSS is
+ * printed for the command on the NDJSON file, on a bundle of the same objects, and on both ten times larger: bounded memory means the peaks stay close (what grows is one version key per object, for
  * duplicate-version).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -79,6 +79,8 @@ const command: number[] = [];
 const baselineCpu: number[] = [];
 const commandCpu: number[] = [];
 const startup: number[] = [];
+const threaded: number[] = [];
+const threadedCpu: number[] = [];
 const startupCpu: number[] = [];
 let last = timed([cli, 'validate', '--summary', file]);
 for (let r = 0; r < rounds; r++) {
@@ -94,6 +96,11 @@ for (let r = 0; r < rounds; r++) {
   last = timed([cli, 'validate', '--summary', file]);
   command.push(last.ms);
   commandCpu.push(last.cpuMs);
+  // Two worker threads validating while the command's thread reads and reports (the default from three cores up).
+  const two = timed([cli, 'validate', '--summary', '--threads', '2', file]);
+  if (two.stdout !== last.stdout) throw new Error('validate --threads 2 printed another report than validate');
+  threaded.push(two.ms);
+  threadedCpu.push(two.cpuMs);
 }
 const bundleRun = timed([cli, 'validate', '--summary', bundleFile]);
 await writeTenTimes(bigger, false);
@@ -118,6 +125,10 @@ console.log(`  ratio command / reading node process         ${(cmdMs / baseMs).t
 const cpuCmd = median(commandCpu);
 const cpuBase = median(baselineCpu);
 console.log(`  CPU time: command ${cpuCmd.toFixed(0)} ms, reading node process ${cpuBase.toFixed(0)} ms, ratio ${(cpuCmd / cpuBase).toFixed(2)}x; command / in-process JSON.parse ${(cpuCmd / parseMs).toFixed(2)}x`);
+console.log(
+  `  --threads 2: ${median(threaded).toFixed(0)} ms (${(median(threaded) / baseMs).toFixed(2)}x the reading node process), ` +
+    `CPU ${median(threadedCpu).toFixed(0)} ms (all threads); cores available ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+);
 const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 const mb = (n: number): string => `${(n / 1e6).toFixed(0)} MB`;
 console.log(`  peak RSS, NDJSON: ${mib(last.rssKiB)} on ${mb(bytes)}, ${mib(big.rssKiB)} on ${mb(10 * bytes)} (exit ${big.status})`);

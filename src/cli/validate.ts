@@ -9,6 +9,8 @@ import { formatFindingLocation } from '../stix/location.js';
 import { parseJsonText } from '../stix/safe-json.js';
 import { validateStream } from '../stix/validate-stream.js';
 import type { TextChunks } from '../stix/validate-stream.js';
+import type { RecordJudge } from '../stix/record-verdict.js';
+import { defaultValidateThreads, ValidatePool } from './validate-pool.js';
 import { countText } from './count-text.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
@@ -35,6 +37,11 @@ Options:
                         pseudonymised and the TLP marking covering it; problems found count as errors
   --format text         one line per finding, "file:line:column pointer: severity code: message" (the pointer
                         into the document, or into the line's object for NDJSON), then a summary (default)
+  --threads N           worker threads that validate NDJSON objects while this thread reads and reports (default:
+                        one per available core beyond the first, at most 4, from 3 cores up; on 1 or 2 cores 0:
+                        validate on this thread only). They
+                        start only after the first 2,000 objects, so a small input never waits for them; the report
+                        is the same either way
   --format json         one JSON report with every finding (no limit per code):
                         {"inputs":[{"input","objects","diagnostics":[...]}],"counts":{code:n},"errors","warnings"}
   -h, --help            show this help
@@ -94,12 +101,14 @@ export async function validateInput(
   filter: FindingFilter,
   report: (d: ParseDiagnostic) => void,
   placed: (d: ParseDiagnostic) => boolean = () => true,
+  judge?: RecordJudge,
 ): Promise<number> {
   // Objects that only fail through --strict promotion: the lenient validator counted them valid.
   const lenientFailed = new Set<string>();
   const promotedFailed = new Set<string>();
   const summary = await validateStream(source, {
     positions: placed,
+    ...(judge === undefined ? {} : { judge }),
     onDiagnostic: (d) => {
       if (d.severity === 'error') {
         const object = objectOf(d.path);
@@ -156,6 +165,7 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
       enable: { type: 'string', multiple: true },
       summary: { type: 'boolean', default: false },
       'max-per-code': { type: 'string', default: '20' },
+      threads: { type: 'string' },
     },
   });
   const v = parsed.values;
@@ -166,6 +176,9 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
   const maxText = v['max-per-code'];
   if (!/^\d{1,9}$/.test(maxText)) throw new UsageError(`--max-per-code takes a whole number, not '${maxText}'`);
   const maxPerCode = Number(maxText) === 0 ? Infinity : Number(maxText);
+  const threadsText = v.threads;
+  if (threadsText !== undefined && !/^\d{1,3}$/.test(threadsText)) throw new UsageError(`--threads takes a whole number of threads (0 to 999), not '${threadsText}'`);
+  const threads = threadsText === undefined ? defaultValidateThreads() : Number(threadsText);
   const filter: FindingFilter = { disable: codeList(v.disable, '--disable'), enable: codeList(v.enable, '--enable'), strict: v.strict === true };
   const names = parsed.positionals.length === 0 ? ['-'] : parsed.positionals;
   const audit = v['audit-share'] === true;
@@ -177,59 +190,64 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
   let errors = 0;
   let warnings = 0;
   let objects = 0;
-  for (const name of names) {
-    const kept: ParseDiagnostic[] = [];
-    const report = (d: ParseDiagnostic): void => {
-      if (d.severity === 'error') errors++;
-      else warnings++;
-      if (format === 'json') {
-        kept.push(d);
-        return;
+  const pool = threads > 0 ? new ValidatePool({ threads }) : undefined;
+  try {
+    for (const name of names) {
+      const kept: ParseDiagnostic[] = [];
+      const report = (d: ParseDiagnostic): void => {
+        if (d.severity === 'error') errors++;
+        else warnings++;
+        if (format === 'json') {
+          kept.push(d);
+          return;
+        }
+        // The line is only built when it is printed or kept as the code's example: most findings of a large input are
+        // only counted.
+        let t = tallies.get(d.code);
+        if (t === undefined) {
+          t = { severity: d.severity, count: 0, printed: 0, example: `${formatFindingLocation(d, name)}: ${d.severity} ${d.code}: ${d.message}` };
+          tallies.set(d.code, t);
+        }
+        t.count++;
+        if (d.severity === 'error') t.severity = 'error';
+        if (!summaryOnly && t.printed < maxPerCode) {
+          t.printed++;
+          io.stdout.write(t.printed === 1 ? t.example + '\n' : `${formatFindingLocation(d, name)}: ${d.severity} ${d.code}: ${d.message}\n`);
+        }
+      };
+      // Only findings that will be printed are placed at their path's line and column (the JSON report keeps them all):
+      // locating a path walks its object's text, which a large input would otherwise pay for every counted finding.
+      const placed = (d: ParseDiagnostic): boolean => {
+        if (format === 'json') return true;
+        const t = tallies.get(d.code);
+        return t === undefined || (!summaryOnly && t.printed < maxPerCode);
+      };
+      let valid: number;
+      try {
+        if (audit) {
+          // The share audit needs the whole input as one value, so this mode reads it whole.
+          const [input] = await readInputs([name], io);
+          const text = input?.text ?? '';
+          valid = await validateInput([text], filter, report, placed, pool);
+          const json = parseJsonText(text);
+          const a = auditShare(json.ok ? json.value : parse(text).objects);
+          errors += a.problems.length;
+          audits.push({ input: name, audit: a });
+        } else {
+          valid = await validateInput(openInput(name, io), filter, report, placed, pool);
+        }
+      } catch (err) {
+        if (err instanceof InputReadError) {
+          io.stderr.write(`distill-intel validate: ${err.message}\n`);
+          return EXIT.failure;
+        }
+        throw err;
       }
-      // The line is only built when it is printed or kept as the code's example: most findings of a large input are
-      // only counted.
-      let t = tallies.get(d.code);
-      if (t === undefined) {
-        t = { severity: d.severity, count: 0, printed: 0, example: `${formatFindingLocation(d, name)}: ${d.severity} ${d.code}: ${d.message}` };
-        tallies.set(d.code, t);
-      }
-      t.count++;
-      if (d.severity === 'error') t.severity = 'error';
-      if (!summaryOnly && t.printed < maxPerCode) {
-        t.printed++;
-        io.stdout.write(t.printed === 1 ? t.example + '\n' : `${formatFindingLocation(d, name)}: ${d.severity} ${d.code}: ${d.message}\n`);
-      }
-    };
-    // Only findings that will be printed are placed at their path's line and column (the JSON report keeps them all):
-    // locating a path walks its object's text, which a large input would otherwise pay for every counted finding.
-    const placed = (d: ParseDiagnostic): boolean => {
-      if (format === 'json') return true;
-      const t = tallies.get(d.code);
-      return t === undefined || (!summaryOnly && t.printed < maxPerCode);
-    };
-    let valid: number;
-    try {
-      if (audit) {
-        // The share audit needs the whole input as one value, so this mode reads it whole.
-        const [input] = await readInputs([name], io);
-        const text = input?.text ?? '';
-        valid = await validateInput([text], filter, report, placed);
-        const json = parseJsonText(text);
-        const a = auditShare(json.ok ? json.value : parse(text).objects);
-        errors += a.problems.length;
-        audits.push({ input: name, audit: a });
-      } else {
-        valid = await validateInput(openInput(name, io), filter, report, placed);
-      }
-    } catch (err) {
-      if (err instanceof InputReadError) {
-        io.stderr.write(`distill-intel validate: ${err.message}\n`);
-        return EXIT.failure;
-      }
-      throw err;
+      objects += valid;
+      reports.push({ input: name, objects: valid, diagnostics: kept });
     }
-    objects += valid;
-    reports.push({ input: name, objects: valid, diagnostics: kept });
+  } finally {
+    await pool?.close();
   }
 
   if (format === 'json') {

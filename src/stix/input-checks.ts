@@ -14,6 +14,54 @@ interface Version {
   readonly digest?: string;
 }
 
+/** What an object's check across the input needs of it: {@link InputChecks.add}'s reading, made where the object is. */
+export interface VersionNote {
+  readonly id: string;
+  /** `modified` when it is a string (any string names a version; the schema judges it). */
+  readonly modified?: string;
+  /** SHA-1 (base64) of the object's text, when `modified` is present. */
+  readonly digest?: string;
+  /** A language-content's `object_ref` and valid `object_modified`. */
+  readonly languageContent?: { readonly ref: string; readonly modified: string };
+}
+
+/** The two calls object validation makes into the checks across an input (see {@link InputChecks}). */
+export interface ObjectChecks {
+  stix20(obj: JsonObject, pointer: string): boolean;
+  add(obj: JsonObject, pointer: string, out: Diagnostic[]): void;
+}
+
+/**
+ * True when `obj` is STIX 2.0 content: `spec_version: "2.0"`, or no `spec_version` on an object that must carry one
+ * in 2.1 (§3.2: content without it is 2.0) inside a 2.0 bundle or with the 2.0 common properties (`created`).
+ */
+export function isStix20Object(obj: JsonObject, inBundle20: boolean): boolean {
+  const sv = obj['spec_version'];
+  if (sv !== undefined) return sv === '2.0';
+  const type = obj['type'];
+  // SCOs may omit spec_version in 2.1; a 2.0 bundle's SCO-like entries cannot occur (2.0 had no top-level SCOs).
+  const sco = typeof type === 'string' && isScoType(type);
+  return !sco && (inBundle20 || 'created' in obj);
+}
+
+/** What {@link InputChecks.add} needs of an object read from `text` (undefined when it has no string id). */
+export function versionNoteOf(obj: JsonObject, text: string): VersionNote | undefined {
+  const id = obj['id'];
+  if (typeof id !== 'string') return undefined;
+  let languageContent: VersionNote['languageContent'];
+  if (obj['type'] === 'language-content') {
+    const ref = obj['object_ref'];
+    const om = obj['object_modified'];
+    if (typeof ref === 'string' && isValidTimestamp(om)) languageContent = { ref, modified: om };
+  }
+  const modified = obj['modified'];
+  return {
+    id,
+    ...(typeof modified === 'string' ? { modified, digest: hash('sha1', text, 'base64') } : {}),
+    ...(languageContent === undefined ? {} : { languageContent }),
+  };
+}
+
 /**
  * What one input (a bundle, a list, a stream of NDJSON records, or a single object) carries across its objects, for
  * the checks no single object can answer:
@@ -25,7 +73,7 @@ interface Version {
  *
  * Memory grows with the number of versioned objects (one short key and digest each), never with their size.
  */
-export class InputChecks {
+export class InputChecks implements ObjectChecks {
   /** The versions seen, by id: one, or by `modified` when an id comes with more than one (a map: bounded work). */
   readonly #versions = new Map<string, Version | Map<string, Version>>();
   readonly #languageContents: Array<{ readonly pointer: string; readonly ref: string; readonly modified: string }> = [];
@@ -51,19 +99,15 @@ export class InputChecks {
    * Such an object is counted for the input's one `stix-2.0-content` finding and must not be judged by 2.1 rules.
    */
   stix20(obj: JsonObject, pointer: string): boolean {
-    const sv = obj['spec_version'];
-    let is20 = sv === '2.0';
-    if (sv === undefined) {
-      const type = obj['type'];
-      // SCOs may omit spec_version in 2.1; a 2.0 bundle's SCO-like entries cannot occur (2.0 had no top-level SCOs).
-      const sco = typeof type === 'string' && isScoType(type);
-      is20 = !sco && (this.#bundleIs20 || 'created' in obj);
-    }
-    if (is20) {
-      if (this.#stix20Count === 0) this.#stix20First = pointer;
-      this.#stix20Count++;
-    }
+    const is20 = isStix20Object(obj, this.#bundleIs20);
+    if (is20) this.countStix20(pointer);
     return is20;
+  }
+
+  /** Counts one STIX 2.0 object at `pointer`, judged elsewhere by {@link isStix20Object}. */
+  countStix20(pointer: string): void {
+    if (this.#stix20Count === 0) this.#stix20First = pointer;
+    this.#stix20Count++;
   }
 
   /**
@@ -80,6 +124,12 @@ export class InputChecks {
    * `id` and `modified` but other content.
    */
   add(obj: JsonObject, pointer: string, out: Diagnostic[]): void {
+    const text = this.#recordText;
+    if (text !== undefined) {
+      const note = versionNoteOf(obj, text);
+      if (note !== undefined) this.addNote(note, pointer, out);
+      return;
+    }
     const id = obj['id'];
     const modified = obj['modified'];
     if (typeof id !== 'string') return;
@@ -89,23 +139,30 @@ export class InputChecks {
       if (typeof ref === 'string' && isValidTimestamp(om)) this.#languageContents.push({ pointer, ref, modified: om });
     }
     // The schema judges the timestamp; any string names a version here.
-    if (typeof modified !== 'string') return;
-    const text = this.#recordText;
-    const digest = text === undefined ? undefined : hash('sha1', text, 'base64');
+    if (typeof modified === 'string') this.#addVersion(id, modified, pointer, { modified, pointer, object: obj }, out);
+  }
+
+  /** {@link add} for an object read elsewhere (a worker thread), from its {@link versionNoteOf}. */
+  addNote(note: VersionNote, pointer: string, out: Diagnostic[]): void {
+    if (note.languageContent !== undefined) this.#languageContents.push({ pointer, ...note.languageContent });
+    const { id, modified, digest } = note;
+    if (modified !== undefined && digest !== undefined) this.#addVersion(id, modified, pointer, { modified, pointer, digest }, out);
+  }
+
+  #addVersion(id: string, modified: string, pointer: string, version: Version, out: Diagnostic[]): void {
     // Keyed by id alone, a string JSON.parse has already made: no id + modified key to build and hash per object.
     const known = this.#versions.get(id);
     const first = known === undefined ? undefined : known instanceof Map ? known.get(modified) : known.modified === modified ? known : undefined;
     if (first === undefined) {
-      const version: Version = digest === undefined ? { modified, pointer, object: obj } : { modified, pointer, digest };
       if (known === undefined) this.#versions.set(id, version);
       else if (known instanceof Map) known.set(modified, version);
       else this.#versions.set(id, new Map([[known.modified, known], [modified, version]]));
       return;
     }
     const same =
-      digest !== undefined && first.digest !== undefined
-        ? digest === first.digest
-        : first.object !== undefined && canonicalJson(first.object) === canonicalJson(obj);
+      version.digest !== undefined && first.digest !== undefined
+        ? version.digest === first.digest
+        : first.object !== undefined && version.object !== undefined && canonicalJson(first.object) === canonicalJson(version.object);
     if (same) return;
     out.push({
       code: 'duplicate-version',

@@ -9,6 +9,7 @@ import { rememberSourceText } from './source-text.js';
 import { parse } from './parse.js';
 import type { ParseDiagnostic } from './safe-json.js';
 import { checkJsonValue, cleanJsonMemberCount, DEFAULT_MAX_DEPTH, lineColumn, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
+import type { RecordJudge, RecordVerdict } from './record-verdict.js';
 import { envelopeWarning, validateBundleEnvelopeInto, validateObjectInto } from './validate.js';
 
 /** Options of {@link validateStream}. */
@@ -39,6 +40,13 @@ export interface ValidateStreamOptions {
    * not part of this verdict.
    */
   readonly onObject?: (object: JudgedObject) => void;
+  /**
+   * NDJSON only, and only without `onObject`: once `judge.after` records are read, the per-record work (parsing and
+   * the rules of each object) goes to `judge` in batches while this thread keeps reading; the checks across records
+   * and the placing of findings stay here, applied in input order, so findings and counts are exactly those of
+   * validating on this thread.
+   */
+  readonly judge?: RecordJudge;
 }
 
 /** One object as {@link ValidateStreamOptions.onObject} receives it. */
@@ -93,10 +101,12 @@ export async function validateStream(source: TextChunks, options: ValidateStream
   for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
     if (bytewise) {
       reader.pushBytes(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk));
+      if (reader.backlogged) await reader.drain();
       continue;
     }
     if (typeof chunk === 'string') {
       if (chunk !== '') reader.push(chunk);
+      if (reader.backlogged) await reader.drain();
       continue;
     }
     const bytes = toBuffer(chunk);
@@ -110,8 +120,10 @@ export async function validateStream(source: TextChunks, options: ValidateStream
     reader.push(decoder.write(bytes.subarray(0, nl + 1)));
     bytewise = true;
     reader.pushBytes(bytes.subarray(nl + 1));
+    if (reader.backlogged) await reader.drain();
   }
   if (!bytewise) reader.push(decoder.end());
+  await reader.flush();
   return reader.end();
 }
 
@@ -121,6 +133,9 @@ function toBuffer(chunk: Uint8Array): Buffer {
 
 /** Stands for every object element when the bundle's own properties are checked: the schema only asks "an object?". */
 const OBJECT_PLACEHOLDER = Object.freeze({});
+
+/** A record waiting for the judge, or an over-long line's finding reported in its place among them. */
+type BatchItem = { readonly text: string; readonly line: number; readonly record: number } | ParseDiagnostic;
 
 /** The state of {@link validateStream}: a document scanner first, NDJSON lines once the input shows it is NDJSON. */
 class StreamValidator {
@@ -151,6 +166,14 @@ class StreamValidator {
   readonly #nonObjects = new Map<number, unknown>();
   /** `/objects` for a container's list, `` for a top-level array; set when the list opens. */
   #listPointer = '';
+  /** Records go to `options.judge` (see {@link ValidateStreamOptions.judge}). */
+  #judging = false;
+  /** The batch being filled: records to judge and over-long lines, in input order. */
+  #items: BatchItem[] = [];
+  #itemTexts = 0;
+  /** Batches handed to the judge, each settled once its findings are reported; applied one after another. */
+  readonly #inFlight: Promise<void>[] = [];
+  #lastApplied: Promise<void> = Promise.resolve();
 
   /** `positions` was asked for, for every finding or for some. */
   get #positioning(): boolean {
@@ -474,14 +497,17 @@ class StreamValidator {
   #tooLong(): void {
     this.#recordLines.push(this.#line);
     const record = this.#records++;
-    this.#emit({
+    const d: ParseDiagnostic = {
       code: 'json-too-long',
       severity: 'error',
       path: '/' + String(record),
       line: this.#line,
       record,
       message: `line ${this.#line} is longer than ${this.#maxLine} characters; it was skipped`,
-    });
+    };
+    // Reported in its place among the records being judged elsewhere.
+    if (this.#judging) this.#items.push(d);
+    else this.#emit(d);
   }
 
   #emit(d: ParseDiagnostic): void {
@@ -499,6 +525,13 @@ class StreamValidator {
   #record(text: string, line: number): void {
     const record = this.#records++;
     this.#recordLines.push(line);
+    const judge = this.#options.judge;
+    if (!this.#judging && judge !== undefined && this.#options.onObject === undefined && this.#records > judge.after) this.#judging = true;
+    if (this.#judging) {
+      this.#items.push({ text, line, record });
+      if (++this.#itemTexts >= (judge as RecordJudge).batchSize) this.#submit();
+      return;
+    }
     const pointer = '/' + String(record);
     const parsed = parseJsonText(text, pointer, line - 1);
     if (!parsed.ok) {
@@ -508,9 +541,77 @@ class StreamValidator {
     this.#judge(parsed.value, text, pointer, 1, { line, column: 1 }, record);
   }
 
+  /** Too many batches are with the judge: the reader should wait ({@link drain}) before reading on. */
+  get backlogged(): boolean {
+    return this.#inFlight.length > (this.#options.judge?.maxInFlight ?? Infinity);
+  }
+
+  /** Waits until few enough batches are with the judge. */
+  async drain(): Promise<void> {
+    while (this.backlogged) await this.#inFlight.shift();
+  }
+
+  /** Hands over the batch being filled and waits until every batch's findings are reported. */
+  async flush(): Promise<void> {
+    if (this.#items.length > 0) this.#submit();
+    while (this.#inFlight.length > 0) await this.#inFlight.shift();
+  }
+
+  #submit(): void {
+    const items = this.#items;
+    this.#items = [];
+    this.#itemTexts = 0;
+    const texts: string[] = [];
+    const lines: number[] = [];
+    const records: number[] = [];
+    for (const item of items) {
+      if ('code' in item) continue;
+      texts.push(item.text);
+      lines.push(item.line);
+      records.push(item.record);
+    }
+    const judge = this.#options.judge as RecordJudge;
+    const verdicts = texts.length === 0 ? Promise.resolve([]) : judge.judge({ texts, lines, records }, { strict: this.#strict, maxDepth: this.#maxDepth });
+    // Rejections surface where the batch is awaited (drain, flush); none may go unhandled meanwhile.
+    verdicts.catch(() => undefined);
+    const applied = this.#lastApplied.then(() => verdicts).then((v) => this.#apply(items, v));
+    applied.catch(() => undefined);
+    this.#lastApplied = applied;
+    this.#inFlight.push(applied);
+  }
+
+  /** Reports one batch's findings in input order, applying the checks across records as this thread would. */
+  #apply(items: readonly BatchItem[], verdicts: readonly RecordVerdict[]): void {
+    let next = 0;
+    for (const item of items) {
+      if ('code' in item) {
+        this.#emit(item);
+        continue;
+      }
+      const v = verdicts[next++];
+      if (v === undefined) throw new Error(`the record judge answered ${verdicts.length} verdicts for a batch of more records`);
+      const pointer = '/' + String(item.record);
+      if (v.kind === 'not-json') {
+        if (v.diagnostic !== undefined) this.#emit({ ...v.diagnostic, record: item.record });
+        continue;
+      }
+      const found = v.found;
+      let clean = true;
+      if (v.stix20) {
+        this.#checks.countStix20(pointer);
+        clean = false;
+      }
+      if (v.note !== undefined) {
+        const across: ParseDiagnostic[] = [];
+        this.#checks.addNote(v.note, pointer, across);
+        if (across.length > 0) found.splice(v.noteAt ?? found.length, 0, ...across);
+      }
+      this.#judged(found, clean, undefined, item.text, pointer, { line: item.line, column: 1 }, item.record);
+    }
+  }
+
   /** Validates one parsed object (NDJSON record or list element) read from `text`, counting it when clean. */
   #judge(value: unknown, text: string, pointer: string, depth: number, at: TextPosition | undefined, record?: number): void {
-    const line = at?.line;
     const found: ParseDiagnostic[] = [];
     const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
@@ -525,6 +626,12 @@ class StreamValidator {
     } else {
       checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
     }
+    this.#judged(found, clean, value, text, pointer, at, record);
+  }
+
+  /** Places, counts and reports the findings of one judged object. */
+  #judged(found: ParseDiagnostic[], clean: boolean, value: unknown, text: string, pointer: string, at: TextPosition | undefined, record?: number): void {
+    const line = at?.line;
     this.#place(found, text, pointer, at, record);
     for (const d of found) if (d.severity === 'error') clean = false;
     if (clean) this.#valid++;

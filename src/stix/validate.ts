@@ -2,6 +2,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { hasErrors, joinPointer } from './diagnostic.js';
 import { StixValidationError } from './errors.js';
 import { InputChecks } from './input-checks.js';
+import type { ObjectChecks } from './input-checks.js';
 import { checkCoOccurrence } from './rules/co-occurrence.js';
 import { checkCommonProperties } from './rules/common-properties.js';
 import { checkExtensionDefinition, checkExtensions } from './rules/extensions.js';
@@ -96,7 +97,7 @@ export function validateOrThrow(input: unknown, options: ValidateOptions = {}): 
  * across objects (duplicate versions, language-content targets, STIX 2.0 content) run too. Without `checks` the
  * object is an input of its own.
  */
-export function validateObjectInto(value: unknown, pointer: string, out: Diagnostic[], options: ValidateOptions = {}, checks?: InputChecks): void {
+export function validateObjectInto(value: unknown, pointer: string, out: Diagnostic[], options: ValidateOptions = {}, checks?: ObjectChecks): void {
   const ctx = { strict: options.strict === true, out };
   if (checks !== undefined) {
     validateObject(value, pointer, ctx, checks);
@@ -140,7 +141,7 @@ function validateList(objects: readonly unknown[], base: string, ctx: RuleContex
   checks.finish(ctx.out);
 }
 
-function validateObject(value: unknown, pointer: string, ctx: RuleContext, checks?: InputChecks): void {
+function validateObject(value: unknown, pointer: string, ctx: RuleContext, checks?: ObjectChecks): void {
   if (!isObject(value)) {
     reportError(ctx, 'not-an-object', pointer, 'a STIX object must be a JSON object');
     return;

@@ -1,0 +1,96 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ensureBuilt, runBuilt } from './built-cli.js';
+
+/**
+ * `distill-intel validate --threads N` judges NDJSON records on worker threads once 2,000 have been read. The built
+ * CLI reads every object of the fixture corpus as NDJSON (more than 2,000 records, so threads take over), then lines
+ * whose findings are known, and must print byte for byte what it prints on one thread, in every report form.
+ */
+
+const FIXTURES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures');
+const ID = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? jsonFiles(path) : name.endsWith('.json') ? [path] : [];
+    });
+}
+
+/** Every object of every fixture, one JSON text each: a bundle's or envelope's objects, an array's elements. */
+function corpusLines(): string[] {
+  const out: string[] = [];
+  for (const path of jsonFiles(FIXTURES)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      continue;
+    }
+    const list = Array.isArray(value) ? value : value !== null && typeof value === 'object' && Array.isArray((value as { objects?: unknown }).objects) ? (value as { objects: unknown[] }).objects : [value];
+    for (const o of list) out.push(JSON.stringify(o));
+  }
+  return out;
+}
+
+const indicator = (extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    type: 'indicator',
+    spec_version: '2.1',
+    id: ID,
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-01-01T00:00:00.000Z',
+    pattern: "[ipv4-addr:value = '198.51.100.7']",
+    pattern_type: 'stix',
+    valid_from: '2026-01-01T00:00:00Z',
+    ...extra,
+  });
+
+let dir = '';
+let file = '';
+let known = 0;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'di-validate-threads-'));
+  let lines = corpusLines();
+  while (lines.length < 2500) lines = [...lines, ...corpusLines()];
+  known = lines.length + 1;
+  lines.push(indicator(), indicator({ description: 'other content' }), '{"type": not json');
+  file = join(dir, 'corpus.ndjson');
+  writeFileSync(file, lines.join('\n') + '\n');
+}, 300_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('distill-intel validate --threads', () => {
+  it.each([[[]], [['--format', 'json']], [['--summary']], [['--max-per-code', '0', '--strict']]])('prints the same report on threads as on one thread: %j', async (args: string[]) => {
+    const one = await runBuilt(['validate', '--threads', '0', ...args, file], { timeoutMs: 240_000 });
+    const two = await runBuilt(['validate', '--threads', '2', ...args, file], { timeoutMs: 240_000 });
+    expect(one.stderr).toBe('');
+    expect(two.stderr).toBe('');
+    expect(two.code).toBe(one.code);
+    expect(two.stdout).toBe(one.stdout);
+    // The lines after the corpus, read by the threads: a version written twice with other content, then not JSON.
+    expect(one.code).toBe(1);
+    if (args[0] === '--format') {
+      const report = JSON.parse(one.stdout) as { inputs: Array<{ diagnostics: Array<{ code: string; line: number; message: string }> }> };
+      const ds = report.inputs[0]?.diagnostics ?? [];
+      const duplicate = ds.find((d) => d.code === 'duplicate-version' && d.line === known + 1);
+      expect(duplicate?.message).toContain(`also occurs at line ${known}`);
+      expect(ds.find((d) => d.code === 'json-syntax')?.line).toBe(known + 2);
+    }
+  }, 600_000);
+
+  it('refuses a thread count that is not a whole number', async () => {
+    const r = await runBuilt(['validate', '--threads', 'many', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--threads takes a whole number of threads (0 to 999), not 'many'");
+  });
+});
