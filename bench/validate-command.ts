@@ -9,8 +9,8 @@
  * process (no start-up, no reading), and a `node` process that reads the file line by line and parses each line
  * (start-up and reading included, as for the command). The start-up alone (the command on a one-object file) is
  * timed too, and the command with two worker threads (`--threads 2`, whose report must be the same). Peak RSS is
- * printed for the command on the NDJSON file, on a bundle of the same objects, and on both ten times larger: bounded memory means the peaks stay close (what grows is one version key per object, for
- * duplicate-version).
+ * printed for the command on the NDJSON file, on a bundle of the same objects, and on both ten times larger: bounded
+ * memory means the peaks stay close (what grows is one version key per object, for duplicate-version).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';

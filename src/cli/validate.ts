@@ -40,7 +40,7 @@ Options:
   --threads N           worker threads that validate NDJSON objects while this thread reads and reports (default:
                         one per available core beyond the first, at most 4, from 3 cores up; on 1 or 2 cores 0:
                         validate on this thread only). They
-                        start only after the first 2,000 objects, so a small input never waits for them; the report
+                        start only after the first 10,000 objects, so a small input never waits for them; the report
                         is the same either way
   --format json         one JSON report with every finding (no limit per code):
                         {"inputs":[{"input","objects","diagnostics":[...]}],"counts":{code:n},"errors","warnings"}
@@ -177,7 +177,8 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
   if (!/^\d{1,9}$/.test(maxText)) throw new UsageError(`--max-per-code takes a whole number, not '${maxText}'`);
   const maxPerCode = Number(maxText) === 0 ? Infinity : Number(maxText);
   const threadsText = v.threads;
-  if (threadsText !== undefined && !/^\d{1,3}$/.test(threadsText)) throw new UsageError(`--threads takes a whole number of threads (0 to 999), not '${threadsText}'`);
+  // Each thread holds its own copy of the validator (tens of MiB): a count past the cores any host has only costs memory.
+  if (threadsText !== undefined && (!/^\d{1,2}$/.test(threadsText) || Number(threadsText) > 64)) throw new UsageError(`--threads takes a whole number of threads from 0 to 64, not '${threadsText}'`);
   const threads = threadsText === undefined ? defaultValidateThreads() : Number(threadsText);
   const filter: FindingFilter = { disable: codeList(v.disable, '--disable'), enable: codeList(v.enable, '--enable'), strict: v.strict === true };
   const names = parsed.positionals.length === 0 ? ['-'] : parsed.positionals;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureBuilt, runBuilt } from './built-cli.js';
 
 /**
- * `distill-intel validate --threads N` judges NDJSON records on worker threads once 2,000 have been read. The built
- * CLI reads every object of the fixture corpus as NDJSON (more than 2,000 records, so threads take over), then lines
+ * `distill-intel validate --threads N` judges NDJSON records on worker threads once 10,000 have been read. The built
+ * CLI reads every object of the fixture corpus as NDJSON (more than 10,000 records, so threads take over), then lines
  * whose findings are known, and must print byte for byte what it prints on one thread, in every report form.
  */
 
@@ -60,7 +60,7 @@ beforeAll(async () => {
   await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'di-validate-threads-'));
   let lines = corpusLines();
-  while (lines.length < 2500) lines = [...lines, ...corpusLines()];
+  while (lines.length < 10_500) lines = [...lines, ...corpusLines()];
   known = lines.length + 1;
   lines.push(indicator(), indicator({ description: 'other content' }), '{"type": not json');
   file = join(dir, 'corpus.ndjson');
@@ -88,9 +88,9 @@ describe('distill-intel validate --threads', () => {
     }
   }, 600_000);
 
-  it('refuses a thread count that is not a whole number', async () => {
-    const r = await runBuilt(['validate', '--threads', 'many', file]);
+  it.each(['many', '65', '-1'])('refuses --threads %s', async (n) => {
+    const r = await runBuilt(['validate', '--threads', n, file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--threads takes a whole number of threads (0 to 999), not 'many'");
+    expect(r.stderr).toContain(`--threads takes a whole number of threads from 0 to 64, not '${n}'`);
   });
 });
