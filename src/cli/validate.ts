@@ -35,13 +35,12 @@ Options:
   --audit-share         also list every value that could identify a customer or a person (IPs, domains, email
                         domains, account pseudonyms, fingerprints, free text), where it sits, whether it is
                         pseudonymised and the TLP marking covering it; problems found count as errors
+  --threads N           worker threads (0 to 64) that validate NDJSON objects while this thread reads and reports;
+                        they start only after the first 10,000 objects, so a small input never waits for them, and
+                        the report is the same either way (default: one per available core beyond the first, at
+                        most 4, from 3 cores up; on 1 or 2 cores 0, everything on this thread)
   --format text         one line per finding, "file:line:column pointer: severity code: message" (the pointer
                         into the document, or into the line's object for NDJSON), then a summary (default)
-  --threads N           worker threads that validate NDJSON objects while this thread reads and reports (default:
-                        one per available core beyond the first, at most 4, from 3 cores up; on 1 or 2 cores 0:
-                        validate on this thread only). They
-                        start only after the first 10,000 objects, so a small input never waits for them; the report
-                        is the same either way
   --format json         one JSON report with every finding (no limit per code):
                         {"inputs":[{"input","objects","diagnostics":[...]}],"counts":{code:n},"errors","warnings"}
   -h, --help            show this help
