@@ -18,6 +18,8 @@ export type { ValidateOptions } from './validate.js';
 export { parse, parseOrThrow } from './parse.js';
 export { validateStream } from './validate-stream.js';
 export type { StreamSummary, TextChunks, ValidateStreamOptions } from './validate-stream.js';
+export { judgeRecords } from './record-verdict.js';
+export type { RecordBatch, RecordJudge, RecordJudging, RecordVerdict } from './record-verdict.js';
 export { InputChecks } from './input-checks.js';
 export type { ParseOptions, ParseResult, ParseDiagnostic } from './parse.js';
 export { schemaDiagnostics, hasSchemaForType } from './schemas.js';
