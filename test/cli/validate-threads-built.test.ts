@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureBuilt, runBuilt } from './built-cli.js';
+import { indicatorLine as indicator } from '../stix/indicator-line.js';
 
 /**
  * `distill-intel validate --threads N` judges NDJSON records on worker threads once 10,000 have been read. The built
@@ -12,7 +13,6 @@ import { ensureBuilt, runBuilt } from './built-cli.js';
  */
 
 const FIXTURES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures');
-const ID = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -39,18 +39,6 @@ function corpusLines(): string[] {
   return out;
 }
 
-const indicator = (extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    type: 'indicator',
-    spec_version: '2.1',
-    id: ID,
-    created: '2026-01-01T00:00:00.000Z',
-    modified: '2026-01-01T00:00:00.000Z',
-    pattern: "[ipv4-addr:value = '198.51.100.7']",
-    pattern_type: 'stix',
-    valid_from: '2026-01-01T00:00:00Z',
-    ...extra,
-  });
 
 let dir = '';
 let file = '';

@@ -3,6 +3,7 @@ import type { ParseDiagnostic } from '../../src/stix/parse.js';
 import { judgeRecords } from '../../src/stix/record-verdict.js';
 import type { RecordJudge } from '../../src/stix/record-verdict.js';
 import { validateStream } from '../../src/stix/validate-stream.js';
+import { INDICATOR_ID as ID, indicatorLine as indicator } from './indicator-line.js';
 
 /**
  * NDJSON records judged through a `judge` (as worker threads judge them for the CLI) must give exactly the findings,
@@ -10,19 +11,6 @@ import { validateStream } from '../../src/stix/validate-stream.js';
  * asynchronously and out of order (later batches first), as threads may.
  */
 
-const ID = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
-const indicator = (extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    type: 'indicator',
-    spec_version: '2.1',
-    id: ID,
-    created: '2026-01-01T00:00:00.000Z',
-    modified: '2026-01-01T00:00:00.000Z',
-    pattern: "[ipv4-addr:value = '198.51.100.7']",
-    pattern_type: 'stix',
-    valid_from: '2026-01-01T00:00:00Z',
-    ...extra,
-  });
 
 const lines = [
   indicator(),
