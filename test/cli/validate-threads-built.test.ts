@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureBuilt, runBuilt } from './built-cli.js';
 import { indicatorLine as indicator } from '../stix/indicator-line.js';
+import { corpusLines } from '../stix/corpus-lines.js';
 
 /**
  * `distill-intel validate --threads N` judges NDJSON records on worker threads once 10,000 have been read. The built
@@ -14,32 +15,6 @@ import { indicatorLine as indicator } from '../stix/indicator-line.js';
 
 const FIXTURES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures');
 
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? jsonFiles(path) : name.endsWith('.json') ? [path] : [];
-    });
-}
-
-/** Every object of every fixture, one JSON text each: a bundle's or envelope's objects, an array's elements. */
-function corpusLines(): string[] {
-  const out: string[] = [];
-  for (const path of jsonFiles(FIXTURES)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(readFileSync(path, 'utf8'));
-    } catch {
-      continue;
-    }
-    const list = Array.isArray(value) ? value : value !== null && typeof value === 'object' && Array.isArray((value as { objects?: unknown }).objects) ? (value as { objects: unknown[] }).objects : [value];
-    for (const o of list) out.push(JSON.stringify(o));
-  }
-  return out;
-}
-
-
 let dir = '';
 let file = '';
 let known = 0;
@@ -47,8 +22,9 @@ let known = 0;
 beforeAll(async () => {
   await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'di-validate-threads-'));
-  let lines = corpusLines();
-  while (lines.length < 10_500) lines = [...lines, ...corpusLines()];
+  const once = corpusLines(FIXTURES);
+  let lines = once;
+  while (lines.length < 10_500) lines = [...lines, ...once];
   known = lines.length + 1;
   lines.push(indicator(), indicator({ description: 'other content' }), '{"type": not json');
   file = join(dir, 'corpus.ndjson');
