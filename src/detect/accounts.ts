@@ -11,11 +11,12 @@ export class AccountState {
   org: string | undefined;
   channel: string | undefined;
   created: number | undefined;
-  private readonly modelMap = new Map<string, number>();
+  /** Requests per model, in boxes: a run of requests that ends adds to its model's box with one lookup. */
+  private readonly modelCounts = new Map<string, { n: number }>();
   /** The model of the latest run of requests and its length (runs are counted into the map when they end). */
   lastModel = '';
   lastModelCount = 0;
-  /** Last values seen, so the fan-out index is touched only when a value changes. */
+  /** Last values seen, so the fan-out index is touched only when a value changes ('' before the first). */
   lastIp = '';
   lastPayment = '';
   lastAsn = '';
@@ -28,21 +29,28 @@ export class AccountState {
 
   /** Requests per model. */
   get models(): ReadonlyMap<string, number> {
-    if (this.lastModelCount > 0) {
-      this.modelMap.set(this.lastModel, (this.modelMap.get(this.lastModel) ?? 0) + this.lastModelCount);
-      this.lastModelCount = 0;
-    }
-    return this.modelMap;
+    this.endModelRun();
+    const out = new Map<string, number>();
+    for (const [model, box] of this.modelCounts) out.set(model, box.n);
+    return out;
   }
 
   /** Counts one request to `model`. */
   countModel(model: string): void {
     if (model === this.lastModel) this.lastModelCount++;
     else {
-      if (this.lastModelCount > 0) this.modelMap.set(this.lastModel, (this.modelMap.get(this.lastModel) ?? 0) + this.lastModelCount);
+      this.endModelRun();
       this.lastModel = model;
       this.lastModelCount = 1;
     }
+  }
+
+  private endModelRun(): void {
+    if (this.lastModelCount === 0) return;
+    const box = this.modelCounts.get(this.lastModel);
+    if (box === undefined) this.modelCounts.set(this.lastModel, { n: this.lastModelCount });
+    else box.n += this.lastModelCount;
+    this.lastModelCount = 0;
   }
 
   /** The customer the account belongs to: its org when it has one (accounts of one org are one customer). */

@@ -89,6 +89,8 @@ export function buildCampaigns(findings: readonly Finding[], ctx: CampaignContex
   const minCustomers = options.minCustomers ?? 3;
   const minScore = options.minScore ?? 0.6;
   const { table } = ctx;
+  const asnOf = ctx.fanOut.asnOf;
+  const agentOf = ctx.fanOut.agentOf;
   const kinds = new Map<number, Set<SignalName>>();
   for (const f of findings) {
     if (!QUALIFYING_SIGNALS.has(f.signal)) continue;
@@ -159,7 +161,7 @@ export function buildCampaigns(findings: readonly Finding[], ctx: CampaignContex
       signals.push({ name: 'release-pivot', evidence: pivot });
     }
     // Context: the dominant ASN and user agent, and how common each is outside the campaign.
-    const context = (name: 'shared-asn' | 'shared-user-agent', of: Map<number, string>, population: Map<string, number>) => {
+    const context = (name: 'shared-asn' | 'shared-user-agent', of: ReadonlyMap<number, string>, population: Map<string, number>) => {
       const counts = new Map<string, number>();
       for (const i of group) {
         const v = of.get(i);
@@ -174,8 +176,8 @@ export function buildCampaigns(findings: readonly Finding[], ctx: CampaignContex
       miss *= 1 - SIGNAL_WEIGHTS[name] * share;
       signals.push({ name, evidence: { value: top[0], accounts: top[1], share_of_accounts: round(share), other_accounts: outside } });
     };
-    context('shared-asn', ctx.fanOut.asnOf, ctx.fanOut.asnAccounts);
-    context('shared-user-agent', ctx.fanOut.agentOf, ctx.fanOut.agentAccounts);
+    context('shared-asn', asnOf, ctx.fanOut.asnAccounts);
+    context('shared-user-agent', agentOf, ctx.fanOut.agentAccounts);
     const score = round(1 - miss, 3);
     if (score < minScore) continue;
 
@@ -209,7 +211,7 @@ export function buildCampaigns(findings: readonly Finding[], ctx: CampaignContex
         if (f.signal === 'shared-ip' && exclusive) {
           sharedIps.push(f.evidence['ip'] as string);
           for (const i of inside) {
-            const asn = ctx.fanOut.asnOf.get(i);
+            const asn = asnOf.get(i);
             if (asn !== undefined) asns[asn] = (asns[asn] ?? 0) + 1;
           }
         }

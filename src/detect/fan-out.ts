@@ -24,9 +24,9 @@ export class FanOutDetector implements Detector<AccountTable> {
   /** Accounts per ASN and per user agent (context for campaign evidence). */
   readonly asnAccounts = new Map<string, number>();
   readonly agentAccounts = new Map<string, number>();
-  /** Each account's last ASN and user agent. */
-  readonly asnOf = new Map<number, string>();
-  readonly agentOf = new Map<number, string>();
+  /** Accounts seen with an ASN and with a user agent (their last values are kept on the account itself). */
+  private readonly withAsn: AccountState[] = [];
+  private readonly withAgent: AccountState[] = [];
   private readonly minCustomers: number;
   private readonly maxAddresses: number;
 
@@ -45,16 +45,31 @@ export class FanOutDetector implements Detector<AccountTable> {
       a.lastPayment = r.payment_fingerprint;
       index(this.payments, r.payment_fingerprint, a.index);
     }
+    // Benign accounts move between networks all the time: a change costs two field writes, not map updates.
     if (r.asn !== undefined && r.asn !== a.lastAsn) {
-      if (!this.asnOf.has(a.index)) this.asnAccounts.set(r.asn, (this.asnAccounts.get(r.asn) ?? 0) + 1);
+      if (a.lastAsn === '') {
+        this.asnAccounts.set(r.asn, (this.asnAccounts.get(r.asn) ?? 0) + 1);
+        this.withAsn.push(a);
+      }
       a.lastAsn = r.asn;
-      this.asnOf.set(a.index, r.asn);
     }
     if (r.user_agent !== undefined && r.user_agent !== a.lastAgent) {
-      if (!this.agentOf.has(a.index)) this.agentAccounts.set(r.user_agent, (this.agentAccounts.get(r.user_agent) ?? 0) + 1);
+      if (a.lastAgent === '') {
+        this.agentAccounts.set(r.user_agent, (this.agentAccounts.get(r.user_agent) ?? 0) + 1);
+        this.withAgent.push(a);
+      }
       a.lastAgent = r.user_agent;
-      this.agentOf.set(a.index, r.user_agent);
     }
+  }
+
+  /** Each account's last ASN, by account index (built when asked: campaigns read it once reading is over). */
+  get asnOf(): ReadonlyMap<number, string> {
+    return new Map(this.withAsn.map((a) => [a.index, a.lastAsn]));
+  }
+
+  /** Each account's last user agent, by account index. */
+  get agentOf(): ReadonlyMap<number, string> {
+    return new Map(this.withAgent.map((a) => [a.index, a.lastAgent]));
   }
 
   finish(table: AccountTable): Finding[] {

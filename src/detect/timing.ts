@@ -47,6 +47,12 @@ export class TimingDetector implements Detector<AccountTable> {
   private readonly state: Array<TimingState | undefined> = [];
   private readonly phaseCounts = new Float64Array(PHASES);
   private readonly minuteCounts = new Map<number, number>();
+  /**
+   * The minute counted last and the count not yet added to {@link minuteCounts}: requests come in time order, so
+   * dozens of accounts in a row open the same minute, and one map update per run replaces one per request.
+   */
+  private runMinute = Number.NaN;
+  private runCount = 0;
   private readonly minCustomers: number;
 
   constructor(options: { minCustomers?: number } = {}) {
@@ -71,12 +77,24 @@ export class TimingDetector implements Detector<AccountTable> {
     const minute = Math.floor(r.timestamp / 60_000);
     if (minute !== s.lastMinute) {
       s.lastMinute = minute;
-      this.minuteCounts.set(minute, (this.minuteCounts.get(minute) ?? 0) + 1);
+      if (minute === this.runMinute) this.runCount++;
+      else {
+        this.flushMinute();
+        this.runMinute = minute;
+        this.runCount = 1;
+      }
       if (s.minutes.length <= MAX_MINUTES) s.minutes.push(minute);
     }
   }
 
+  private flushMinute(): void {
+    if (this.runCount === 0) return;
+    this.minuteCounts.set(this.runMinute, (this.minuteCounts.get(this.runMinute) ?? 0) + this.runCount);
+    this.runCount = 0;
+  }
+
   finish(table: AccountTable): Finding[] {
+    this.flushMinute();
     return [...this.schedules(table), ...this.bursts(table)];
   }
 

@@ -40,6 +40,25 @@ describe('timing detector', () => {
     expect(findings[0]?.evidence['hot_minutes']).toBe(6);
   });
 
+  it('counts each minute the same however the accounts interleave (account after account, or in time order)', () => {
+    const r = new Random('bursts');
+    const records = background(r);
+    for (const minute of [17, 140, 290, 401, 522, 655]) for (let i = 0; i < 30; i++) for (let k = 0; k < 3; k++) records.push(req({ account_id: `b${i}`, timestamp: T0 + minute * 60_000 + Math.floor(r.float() * 50_000) }));
+    records.sort((a, b) => a.timestamp - b.timestamp);
+    // Each account's requests still in time order, but one account after another: every request opens a new run of
+    // minutes, so counts of one minute are gathered from many separate runs.
+    const byAccount = [...records].sort((a, b) => (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : a.timestamp - b.timestamp));
+    const inOrder = new TimingDetector();
+    const tableInOrder = feed(records, inOrder);
+    const interleaved = new TimingDetector();
+    const tableInterleaved = feed(byAccount, interleaved);
+    const summary = (d: TimingDetector, table: ReturnType<typeof feed>) =>
+      d.finish(table).map((f) => ({ accounts: ids(table, f.accounts), hot_minutes: f.evidence['hot_minutes'], kind: f.evidence['kind'] }));
+    const expected = [{ accounts: Array.from({ length: 30 }, (_, i) => `b${i}`).sort(), hot_minutes: 6, kind: 'co-active-minutes' }];
+    expect(summary(inOrder, tableInOrder)).toEqual(expected);
+    expect(summary(interleaved, tableInterleaved)).toEqual(expected);
+  });
+
   it('finds nothing in unsynchronised traffic', () => {
     const d = new TimingDetector();
     const records = background(new Random('quiet')).sort((a, b) => a.timestamp - b.timestamp);
