@@ -9,6 +9,12 @@ import { spansOf } from './otlp-spans.js';
 import { recordFromObject } from './record-from-object.js';
 import type { TelemetryRecord } from './record.js';
 
+/**
+ * Records per batch. Small batches are handed on while their records are still in the processor's cache, and fewer
+ * records are alive (and copied) when the young generation is collected, than with one batch per megabyte chunk.
+ */
+const BATCH = 256;
+
 /** Input formats: request-per-line JSON, OTLP JSON trace exports, or decided from the first bytes. */
 export type TelemetryFormat = 'jsonl' | 'otlp' | 'auto';
 
@@ -109,7 +115,7 @@ export class TelemetryReader {
     for await (const batch of this.batches(source)) yield* batch;
   }
 
-  /** The records of `source` in batches of one input chunk each. */
+  /** The records of `source` in batches of at most 256 records (one line's OTLP spans may make a batch larger). */
   async *batches(source: TelemetrySource): AsyncGenerator<TelemetryRecord[]> {
     const { name } = source;
     let format: 'jsonl' | 'otlp' | undefined = this.format === 'auto' ? undefined : this.format;
@@ -159,11 +165,11 @@ export class TelemetryReader {
     // long line over and over).
     let pieces: Buffer[] = [];
     let pending = 0;
-    const lines = (text: string, out: TelemetryRecord[]): void => {
-      let start = 0;
-      for (;;) {
+    // Handles lines of `text` from `start` until `out` holds BATCH records or the text ends; returns where it stopped.
+    const lines = (text: string, start: number, out: TelemetryRecord[]): number => {
+      while (out.length < BATCH) {
         const nl = text.indexOf('\n', start);
-        if (nl < 0) break;
+        if (nl < 0) return text.length;
         if (skipping) {
           skipping = false;
           lineNo++;
@@ -178,6 +184,7 @@ export class TelemetryReader {
         }
         start = nl + 1;
       }
+      return start;
     };
 
     try {
@@ -199,9 +206,12 @@ export class TelemetryReader {
         const cut = bytes.length - (chunk.length - last);
         pieces = cut + 1 < bytes.length ? [bytes.subarray(cut + 1)] : [];
         pending = bytes.length - cut - 1;
-        const out: TelemetryRecord[] = [];
-        lines(decode(bytes.subarray(0, cut + 1)), out);
-        if (out.length > 0) yield out;
+        const text = decode(bytes.subarray(0, cut + 1));
+        for (let at = 0; at < text.length; ) {
+          const out: TelemetryRecord[] = [];
+          at = lines(text, at, out);
+          if (out.length > 0) yield out;
+        }
       }
       const tail = Buffer.concat(pieces).toString('utf8');
       const out: TelemetryRecord[] = [];

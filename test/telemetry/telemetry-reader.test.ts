@@ -115,6 +115,34 @@ describe('TelemetryReader: JSON Lines', () => {
     expect(records).toEqual([EXPECTED_2, { ...EXPECTED_2, prompt }, EXPECTED_2]);
   });
 
+  it('hands a large chunk on in batches of at most 256 records, in order, with every bad line numbered across batches', async () => {
+    // 1,000 lines in one 1 MiB chunk; every 97th line is not JSON and every 101st is blank.
+    const lines: string[] = [];
+    const expected: TelemetryRecord[] = [];
+    const bad: Array<{ input: string; line: number; reason: unknown }> = [];
+    for (let n = 1; n <= 1000; n++) {
+      if (n % 97 === 0) {
+        lines.push('{"timestamp":');
+        bad.push({ input: 'in.jsonl', line: n, reason: expect.stringMatching(/^not JSON/) });
+      } else if (n % 101 === 0) lines.push('');
+      else {
+        lines.push(JSON.stringify({ ...GOOD_2, input_tokens: n }));
+        expected.push({ ...EXPECTED_2, input_tokens: n });
+      }
+    }
+    const reader = new TelemetryReader();
+    const sizes: number[] = [];
+    const records: TelemetryRecord[] = [];
+    for await (const batch of reader.batches(source(lines.join('\n') + '\n'))) {
+      sizes.push(batch.length);
+      records.push(...batch);
+    }
+    expect(records).toEqual(expected);
+    expect(reader.stats.bad).toEqual(bad);
+    expect(reader.stats).toMatchObject({ lines: 1000, records: 1000 - 10 - 9, badCount: 10 });
+    expect(sizes).toEqual([256, 256, 256, 1000 - 10 - 9 - 3 * 256]);
+  });
+
   it('skips an over-long line with its number and reads on', async () => {
     const text = [JSON.stringify(GOOD_2), JSON.stringify({ ...GOOD_2, prompt: 'x'.repeat(5000) }), JSON.stringify(GOOD_2)].join('\n') + '\n';
     const { reader, records } = await readAll(source(text, 'in.jsonl', 700), { maxLineLength: 1000 });
