@@ -35,11 +35,6 @@ const UNIT_MS: Readonly<Record<EpochUnit, number>> = { s: 1000, ms: 1, ns: 1e-6 
 // times). Anything unusual (offsets, a day the month does not have, hour 24, a leap second) takes the full parser, so
 // the result is always the one `Date.parse` gives.
 
-function digit(s: string, i: number): number {
-  const d = s.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : -100_000;
-}
-
 /** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`). */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -54,31 +49,81 @@ function daysInMonth(year: number, month: number): number {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
+/**
+ * Days since the epoch of recently seen dates, direct-mapped on a day number (a 1,024-day window maps without
+ * collisions): request times share a date with the line before, and account creation dates repeat per account, so
+ * the calendar arithmetic runs about once per distinct date.
+ */
+const DATE_SLOTS = 1024;
+const dateKeys = new Int32Array(DATE_SLOTS).fill(-1);
+const dateDays = new Int32Array(DATE_SLOTS);
+
+/** A decimal digit's value, or a value above 9 (or below 0) for any other character. */
+function digitAt(s: string, i: number): number {
+  return s.charCodeAt(i) - 48;
+}
+
 function fastUtc(s: string): number | undefined {
   const n = s.length;
   if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
     return undefined;
   }
-  const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
-  const month = digit(s, 5) * 10 + digit(s, 6);
-  const day = digit(s, 8) * 10 + digit(s, 9);
-  const hour = digit(s, 11) * 10 + digit(s, 12);
-  const minutes = digit(s, 14) * 10 + digit(s, 15);
-  const seconds = digit(s, 17) * 10 + digit(s, 18);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) {
+  const y0 = digitAt(s, 0);
+  const y1 = digitAt(s, 1);
+  const y2 = digitAt(s, 2);
+  const y3 = digitAt(s, 3);
+  const m0 = digitAt(s, 5);
+  const m1 = digitAt(s, 6);
+  const d0 = digitAt(s, 8);
+  const d1 = digitAt(s, 9);
+  const h0 = digitAt(s, 11);
+  const h1 = digitAt(s, 12);
+  const i0 = digitAt(s, 14);
+  const i1 = digitAt(s, 15);
+  const s0 = digitAt(s, 17);
+  const s1 = digitAt(s, 18);
+  // `>>> 0` turns a negative difference into a large number: one unsigned test per digit.
+  if (
+    (y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (m0 >>> 0) > 9 || (m1 >>> 0) > 9 || (d0 >>> 0) > 9 || (d1 >>> 0) > 9 ||
+    (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (i0 >>> 0) > 9 || (i1 >>> 0) > 9 || (s0 >>> 0) > 9 || (s1 >>> 0) > 9
+  ) {
     return undefined;
   }
+  const hour = h0 * 10 + h1;
+  const minutes = i0 * 10 + i1;
+  const seconds = s0 * 10 + s1;
+  if (hour > 23 || minutes > 59 || seconds > 59) return undefined;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  // Month 0-99 and day 0-99 make the key unique per (year, month, day) written.
+  const key = (year * 100 + month) * 100 + day;
+  const slot = (year * 372 + month * 31 + day) & (DATE_SLOTS - 1);
+  let days: number;
+  if (dateKeys[slot] === key) days = dateDays[slot] as number;
+  else {
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+    days = daysFromCivil(year, month, day);
+    dateKeys[slot] = key;
+    dateDays[slot] = days;
+  }
   let millis = 0;
-  if (n > 20) {
+  if (n === 24 && s.charCodeAt(19) === 46 /* . */) {
+    const f0 = digitAt(s, 20);
+    const f1 = digitAt(s, 21);
+    const f2 = digitAt(s, 22);
+    if ((f0 >>> 0) > 9 || (f1 >>> 0) > 9 || (f2 >>> 0) > 9) return undefined;
+    millis = f0 * 100 + f1 * 10 + f2;
+  } else if (n > 20) {
     if (s.charCodeAt(19) !== 46 /* . */ || n === 21) return undefined;
     // Fractions beyond milliseconds are truncated, as Date.parse does.
     for (let i = 20, scale = 100; i < n - 1; i++, scale /= 10) {
-      const d = digit(s, i);
-      if (d < 0) return undefined;
+      const d = digitAt(s, i);
+      if ((d >>> 0) > 9) return undefined;
       if (scale >= 1) millis += d * scale;
     }
   }
-  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minutes) * 60_000 + seconds * 1000 + millis;
+  return ((days * 24 + hour) * 60 + minutes) * 60_000 + seconds * 1000 + millis;
 }
 
 /** A time value as epoch milliseconds, or a reason it is not one. */

@@ -299,4 +299,24 @@ describe('parseTime', () => {
     expect(parseTime('2026-01-05T00:00:00.Z', undefined)).toBe('expected an RFC 3339 timestamp');
     expect(parseTime('2026-01-05T24:00:00Z', undefined)).toBe(Date.UTC(2026, 0, 6));
   });
+
+  it('reads dates in any order, days apart or decades apart, alike (the per-date cache never mixes dates up)', async () => {
+    const { parseTime } = await import('../../src/telemetry/index.js');
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const start = Date.UTC(1990, 0, 1);
+    const days = Array.from({ length: 70 * 366 }, (_, i) => start + i * 86_400_000);
+    // A fixed permutation (multiplying by a number coprime to the length): consecutive reads jump across decades.
+    const order = days.map((_, i) => days[(i * 7919) % days.length] as number);
+    for (const [k, day] of [...order, ...days, ...order].entries()) {
+      const ms = day + (k % 86_400) * 1000 + (k % 1000);
+      const d = new Date(ms);
+      const t = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}Z`;
+      if (parseTime(t, undefined) !== ms) expect([t, parseTime(t, undefined)]).toEqual([t, ms]);
+    }
+    // A day the month does not have, right after the same month's valid days were read, still takes Date.parse.
+    expect(parseTime('2026-02-28T10:00:00Z', undefined)).toBe(Date.UTC(2026, 1, 28, 10));
+    expect(parseTime('2026-02-30T10:00:00Z', undefined)).toBe(Date.parse('2026-02-30T10:00:00Z'));
+    expect(parseTime('2026-02-2xT10:00:00Z', undefined)).toBe('expected an RFC 3339 timestamp');
+    expect(parseTime('2026-02-28T10:00:00.12xZ', undefined)).toBe('expected an RFC 3339 timestamp');
+  });
 });
