@@ -15,6 +15,13 @@ import type { TelemetryRecord } from './record.js';
  */
 const BATCH = 256;
 
+/**
+ * Bytes decoded into one string (cut at a newline; a longer line is decoded whole). A megabyte string would be
+ * allocated in V8's large-object space, where a few of them start a full (mark-compact) collection; strings this
+ * size are born and die in the young generation like the records parsed from them.
+ */
+const TEXT_BYTES = 32 << 10;
+
 /** Input formats: request-per-line JSON, OTLP JSON trace exports, or decided from the first bytes. */
 export type TelemetryFormat = 'jsonl' | 'otlp' | 'auto';
 
@@ -160,7 +167,7 @@ export class TelemetryReader {
     };
 
     // Lines are split on the bytes: each chunk is cut after its last newline (never inside a UTF-8 sequence) and only
-    // the whole lines are decoded, in one call; the unfinished tail waits as bytes for the next chunk.
+    // the whole lines are decoded, TEXT_BYTES or so at a time; the unfinished tail waits as bytes for the next chunk.
     // Pieces of an unfinished line are joined once, when its newline arrives (joining on every chunk would copy a
     // long line over and over).
     let pieces: Buffer[] = [];
@@ -186,6 +193,13 @@ export class TelemetryReader {
       }
       return start;
     };
+    const batchesOf = function* (text: string): Generator<TelemetryRecord[]> {
+      for (let at = 0; at < text.length; ) {
+        const out: TelemetryRecord[] = [];
+        at = lines(text, at, out);
+        if (out.length > 0) yield out;
+      }
+    };
 
     try {
       for await (const chunk of decompressed(source.bytes)) {
@@ -202,15 +216,20 @@ export class TelemetryReader {
           }
           continue;
         }
-        const bytes = pieces.length === 0 ? chunk : Buffer.concat([...pieces, chunk]);
-        const cut = bytes.length - (chunk.length - last);
-        pieces = cut + 1 < bytes.length ? [bytes.subarray(cut + 1)] : [];
-        pending = bytes.length - cut - 1;
-        const text = decode(bytes.subarray(0, cut + 1));
-        for (let at = 0; at < text.length; ) {
-          const out: TelemetryRecord[] = [];
-          at = lines(text, at, out);
-          if (out.length > 0) yield out;
+        let from = 0;
+        if (pieces.length > 0) {
+          // The line begun in earlier chunks ends at this chunk's first newline: it alone is joined and decoded.
+          const first = chunk.indexOf(10);
+          yield* batchesOf(decode(Buffer.concat([...pieces, chunk.subarray(0, first + 1)])));
+          from = first + 1;
+        }
+        pieces = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+        pending = chunk.length - last - 1;
+        while (from <= last) {
+          let to = from + TEXT_BYTES >= last ? last : chunk.lastIndexOf(10, from + TEXT_BYTES);
+          if (to < from) to = chunk.indexOf(10, from + TEXT_BYTES);
+          yield* batchesOf(decode(chunk.subarray(from, to + 1)));
+          from = to + 1;
         }
       }
       const tail = Buffer.concat(pieces).toString('utf8');
