@@ -11,13 +11,23 @@ export class AccountState {
   org: string | undefined;
   channel: string | undefined;
   created: number | undefined;
-  /** Requests per model, in boxes: a run of requests that ends adds to its model's box with one lookup. */
+  /**
+   * Requests per model, in boxes. Accounts switch between two or three models: the boxes of the current and the
+   * previous model are kept at hand, so most switches cost no map lookup.
+   */
   private readonly modelCounts = new Map<string, { n: number }>();
-  /** The model of the latest run of requests and its length (runs are counted into the map when they end). */
-  lastModel = '';
-  lastModelCount = 0;
+  private currentBox = { n: 0 };
+  private previousBox = { n: 0 };
+  /** Undefined before the first request (so that any name, even an empty one, is a switch). */
+  private currentModel: string | undefined;
+  private previousModel: string | undefined;
   /** Last values seen, so the fan-out index is touched only when a value changes ('' before the first). */
   lastIp = '';
+  /**
+   * The address before {@link lastIp} (undefined before there was one): accounts alternate between two addresses
+   * (home and mobile) all the time.
+   */
+  previousIp: string | undefined;
   lastPayment = '';
   lastAsn = '';
   lastAgent = '';
@@ -29,7 +39,6 @@ export class AccountState {
 
   /** Requests per model. */
   get models(): ReadonlyMap<string, number> {
-    this.endModelRun();
     const out = new Map<string, number>();
     for (const [model, box] of this.modelCounts) out.set(model, box.n);
     return out;
@@ -37,20 +46,22 @@ export class AccountState {
 
   /** Counts one request to `model`. */
   countModel(model: string): void {
-    if (model === this.lastModel) this.lastModelCount++;
-    else {
-      this.endModelRun();
-      this.lastModel = model;
-      this.lastModelCount = 1;
+    if (model !== this.currentModel) {
+      const current = this.currentBox;
+      if (model === this.previousModel) this.currentBox = this.previousBox;
+      else {
+        let found = this.modelCounts.get(model);
+        if (found === undefined) {
+          found = { n: 0 };
+          this.modelCounts.set(model, found);
+        }
+        this.currentBox = found;
+      }
+      this.previousBox = current;
+      this.previousModel = this.currentModel;
+      this.currentModel = model;
     }
-  }
-
-  private endModelRun(): void {
-    if (this.lastModelCount === 0) return;
-    const box = this.modelCounts.get(this.lastModel);
-    if (box === undefined) this.modelCounts.set(this.lastModel, { n: this.lastModelCount });
-    else box.n += this.lastModelCount;
-    this.lastModelCount = 0;
+    this.currentBox.n++;
   }
 
   /** The customer the account belongs to: its org when it has one (accounts of one org are one customer). */

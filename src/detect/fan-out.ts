@@ -36,10 +36,16 @@ export class FanOutDetector implements Detector<AccountTable> {
   }
 
   add(r: TelemetryRecord, a: AccountState): void {
-    if (r.client_ip !== a.lastIp) {
-      a.lastIp = r.client_ip;
-      const n = this.ipCount[a.index] ?? 0;
-      if (n < this.maxAddresses && index(this.ips, r.client_ip, a.index)) this.ipCount[a.index] = n + 1;
+    const ip = r.client_ip;
+    if (ip !== a.lastIp) {
+      // Back to the address before: it was indexed then (or the account was past its cap, which never shrinks).
+      const seen = ip === a.previousIp;
+      a.previousIp = a.lastIp;
+      a.lastIp = ip;
+      if (!seen) {
+        const n = this.ipCount[a.index] ?? 0;
+        if (n < this.maxAddresses && index(this.ips, ip, a.index)) this.ipCount[a.index] = n + 1;
+      }
     }
     if (r.payment_fingerprint !== undefined && r.payment_fingerprint !== a.lastPayment) {
       a.lastPayment = r.payment_fingerprint;

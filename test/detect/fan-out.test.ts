@@ -28,4 +28,19 @@ describe('fan-out detector', () => {
     // Each account keeps its first two addresses: .1 and .2 are shared by all three, .3 by none.
     expect(d.finish(table).map((f) => f.key)).toEqual(['ip:203.0.113.1', 'ip:203.0.113.2']);
   });
+
+  it('indexes an account that alternates between addresses once per address, within its cap', () => {
+    const d = new FanOutDetector({ maxAddressesPerAccount: 3 });
+    // Each account goes back and forth (A B A B), back to an address two steps behind (C A C), then past its cap
+    // (D is its fourth address) and back and forth across it (D C D): A, B and C are indexed for all three, D never.
+    const path = ['A', 'B', 'A', 'B', 'C', 'A', 'C', 'D', 'C', 'D', 'B'];
+    const records = path.flatMap((n) => ['x', 'y', 'z'].map((a) => req({ account_id: a, client_ip: `ip-${n}` })));
+    const table = feed(records, d);
+    const findings = d.finish(table);
+    expect(findings.map((f) => [f.key, ids(table, f.accounts)])).toEqual([
+      ['ip:ip-A', ['x', 'y', 'z']],
+      ['ip:ip-B', ['x', 'y', 'z']],
+      ['ip:ip-C', ['x', 'y', 'z']],
+    ]);
+  });
 });
