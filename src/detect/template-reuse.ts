@@ -53,7 +53,7 @@ export class TemplateReuseDetector implements Detector<AccountTable> {
   /** Looks at one sampled prompt of `a`. */
   sample(a: AccountState, prompt: string): void {
     const scaffold = normalizeTemplate(prompt);
-    if (wordCount(scaffold) < MIN_SCAFFOLD_WORDS) return;
+    if (!hasWords(scaffold, MIN_SCAFFOLD_WORDS)) return;
     const h = hash53(scaffold);
     let list = this.samples.get(a.index);
     if (list === undefined) {
@@ -126,8 +126,10 @@ export class TemplateReuseDetector implements Detector<AccountTable> {
   }
 }
 
-function wordCount(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 32) n++;
-  return s.length === 0 ? 0 : n + 1;
+/** Whether `s` (words separated by single spaces, as a scaffold is) has at least `min` words; stops counting there. */
+function hasWords(s: string, min: number): boolean {
+  if (s.length === 0) return min <= 0;
+  let words = 1;
+  for (let i = 0; i < s.length && words < min; i++) if (s.charCodeAt(i) === 32) words++;
+  return words >= min;
 }

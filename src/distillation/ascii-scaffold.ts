@@ -64,15 +64,19 @@ export function finishAsciiScaffold(text: string): string {
   let space = false;
   let p = 0;
   while (p < n) {
-    const end = numberEnd(text, p);
-    if (end > p) {
-      if (len > 0) buf[len++] = 0x20;
-      for (let i = 0; i < 5; i++) buf[len++] = NUM[i] as number;
-      space = true;
-      p = end;
-      continue;
+    const c = text.charCodeAt(p);
+    // Only a digit, a sign or a point can start a number: other characters skip the number scanner.
+    if (c <= 0x39 && (c >= 0x30 || c === 0x2d || c === 0x2b || c === 0x2e)) {
+      const end = numberEnd(text, p);
+      if (end > p) {
+        if (len > 0) buf[len++] = 0x20;
+        for (let i = 0; i < 5; i++) buf[len++] = NUM[i] as number;
+        space = true;
+        p = end;
+        continue;
+      }
     }
-    const c = text.charCodeAt(p++);
+    p++;
     if (isSpace(c)) {
       if (len > 0) space = true;
       continue;

@@ -52,4 +52,13 @@ describe('template-reuse detector', () => {
     const { findings } = run(['a', 'b', 'c', 'd'].map((a) => [a, undefined, `Translate "${a} text"`] as const));
     expect(findings).toEqual([]);
   });
+
+  it('takes a scaffold of 8 words and ignores one of 7 (MIN_SCAFFOLD_WORDS), however its words are spaced', () => {
+    const uses = (prompt: string) => ['a', 'b', 'c'].flatMap((a) => [[a, undefined, prompt] as const, [a, undefined, prompt] as const]);
+    const seven = 'Alpha beta gamma delta epsilon zeta eta';
+    const eight = ' Alpha   beta gamma\tdelta epsilon zeta eta   theta ';
+    expect(run(uses(seven)).findings).toEqual([]);
+    const { table, findings } = run(uses(eight));
+    expect(findings.map((f) => ids(table, f.accounts))).toEqual([['a', 'b', 'c']]);
+  });
 });
