@@ -7,8 +7,9 @@ describe('validate threads', () => {
     expect([1, 2, 3, 4, 5, 8, 64].map((n) => defaultValidateThreads(n))).toEqual([0, 0, 2, 3, 4, 4, 4]);
   });
 
-  it('refuses a pool of no threads', () => {
+  it('refuses a pool of no threads, and a queue of no batches', () => {
     expect(() => new ValidatePool({ threads: 0 })).toThrow(RangeError);
+    expect(() => new ValidatePool({ threads: 1, queueDepth: 0 })).toThrow(/queueDepth must be a positive integer, not 0/);
   });
 
   it('gives the verdicts of judging here, also when its threads cannot run (here: sources under jest, no loader)', async () => {
