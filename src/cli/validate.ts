@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
 import { auditShare, formatAuditReport } from '../distillation/audit-share.js';
 import type { AuditReport } from '../distillation/audit-share.js';
 import { registerDistillationExtensions } from '../distillation/definitions.js';
@@ -10,10 +8,12 @@ import { parseJsonText } from '../stix/safe-json.js';
 import { validateStream } from '../stix/validate-stream.js';
 import type { TextChunks } from '../stix/validate-stream.js';
 import type { RecordJudge } from '../stix/record-verdict.js';
+import type { TextSpan } from '../stix/input-checks.js';
 import { defaultValidateThreads, ValidatePool } from './validate-pool.js';
 import { countText } from './count-text.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
 import type { CliIo } from './io.js';
+import { openInput } from './open-input.js';
 import { InputReadError, readInputs } from './read-inputs.js';
 
 /** `distill-intel validate --help`. */
@@ -101,6 +101,7 @@ export async function validateInput(
   report: (d: ParseDiagnostic) => void,
   placed: (d: ParseDiagnostic) => boolean = () => true,
   judge?: RecordJudge,
+  readBack?: (span: TextSpan) => string,
 ): Promise<number> {
   // Objects that only fail through --strict promotion: the lenient validator counted them valid.
   const lenientFailed = new Set<string>();
@@ -108,6 +109,7 @@ export async function validateInput(
   const summary = await validateStream(source, {
     positions: placed,
     ...(judge === undefined ? {} : { judge }),
+    ...(readBack === undefined ? {} : { readBack }),
     onDiagnostic: (d) => {
       if (d.severity === 'error') {
         const object = objectOf(d.path);
@@ -234,7 +236,12 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
           errors += a.problems.length;
           audits.push({ input: name, audit: a });
         } else {
-          valid = await validateInput(openInput(name, io), filter, report, placed, pool);
+          const input = await openInput(name, io);
+          try {
+            valid = await validateInput(input.chunks, filter, report, placed, pool, input.readBack);
+          } finally {
+            await input.close();
+          }
         }
       } catch (err) {
         if (err instanceof InputReadError) {
@@ -271,19 +278,4 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${plural(reports.length, 'input')}, ${plural(objects, 'valid object')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   }
   return errors > 0 ? EXIT.findings : EXIT.ok;
-}
-
-/** The chunks of a named input: a file streamed from disk, or standard input for `-`. */
-async function* openInput(name: string, io: CliIo): AsyncGenerator<string | Uint8Array> {
-  if (name === '-') {
-    for await (const chunk of io.stdin) yield chunk as string | Uint8Array;
-    return;
-  }
-  const stream = createReadStream(resolve(io.cwd, name), { highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream) yield chunk as Uint8Array;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputReadError(name, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err));
-  }
 }

@@ -6,12 +6,22 @@ import { compareInstants, isValidTimestamp } from './rules/instants.js';
 import type { JsonObject } from './rules/rule.js';
 import { isScoType } from './types/index.js';
 
-/** One version of an object: where it was, and its content (the object, or a digest of the text it was read from). */
+/**
+ * One version of an object: where it was, and its content: the object, a digest of the text it was read from, or
+ * where that text lies in the input (to be read back, see {@link InputChecks.readBack}).
+ */
 interface Version {
   readonly modified: string;
   readonly pointer: string;
   readonly object?: JsonObject;
   readonly digest?: string;
+  readonly span?: TextSpan;
+}
+
+/** Where an object's text lies in an input that can be read again: its bytes from `offset`, `length` of them. */
+export interface TextSpan {
+  readonly offset: number;
+  readonly length: number;
 }
 
 /** What an object's check across the input needs of it: {@link InputChecks.add}'s reading, made where the object is. */
@@ -44,8 +54,11 @@ export function isStix20Object(obj: JsonObject, inBundle20: boolean): boolean {
   return !sco && (inBundle20 || 'created' in obj);
 }
 
-/** What {@link InputChecks.add} needs of an object read from `text` (undefined when it has no string id). */
-export function versionNoteOf(obj: JsonObject, text: string): VersionNote | undefined {
+/**
+ * What {@link InputChecks.add} needs of an object read from `text` (undefined when it has no string id). Without
+ * `digest` the note carries no digest: the reading thread then compares versions by their text, read back.
+ */
+export function versionNoteOf(obj: JsonObject, text: string, digest = true): VersionNote | undefined {
   const id = obj['id'];
   if (typeof id !== 'string') return undefined;
   let languageContent: VersionNote['languageContent'];
@@ -57,9 +70,13 @@ export function versionNoteOf(obj: JsonObject, text: string): VersionNote | unde
   const modified = obj['modified'];
   return {
     id,
-    ...(typeof modified === 'string' ? { modified, digest: hash('sha1', text, 'base64') } : {}),
+    ...(typeof modified === 'string' ? (digest ? { modified, digest: textDigest(text) } : { modified }) : {}),
     ...(languageContent === undefined ? {} : { languageContent }),
   };
+}
+
+function textDigest(text: string): string {
+  return hash('sha1', text, 'base64');
 }
 
 /**
@@ -81,6 +98,14 @@ export class InputChecks implements ObjectChecks {
   #stix20First = '';
   readonly #bundleIs20: boolean;
   #recordText: string | undefined;
+  #recordSpan: TextSpan | undefined;
+
+  /**
+   * For an input that can be read again (a regular file): the text of the bytes at `span`, decoded as they were when
+   * first read. With it, versions whose text has a span are kept as that span and compared by reading both texts
+   * when a second version with the same id and modified turns up, instead of hashing every object's text.
+   */
+  readBack: ((span: TextSpan) => string) | undefined;
 
   /**
    * How a message names another object of the input: its pointer by default; NDJSON readers name its line instead
@@ -115,8 +140,9 @@ export class InputChecks implements ObjectChecks {
    * compared by a hash of that text (so the same version written with other spacing or key order counts as other
    * content) instead of being kept and compared as canonical JSON.
    */
-  recordText(text: string | undefined): void {
+  recordText(text: string | undefined, span?: TextSpan): void {
     this.#recordText = text;
+    this.#recordSpan = span;
   }
 
   /**
@@ -126,8 +152,9 @@ export class InputChecks implements ObjectChecks {
   add(obj: JsonObject, pointer: string, out: Diagnostic[]): void {
     const text = this.#recordText;
     if (text !== undefined) {
-      const note = versionNoteOf(obj, text);
-      if (note !== undefined) this.addNote(note, pointer, out);
+      const span = this.readBack === undefined ? undefined : this.#recordSpan;
+      const note = versionNoteOf(obj, text, span === undefined);
+      if (note !== undefined) this.addNote(note, pointer, out, span === undefined ? undefined : { text, span });
       return;
     }
     const id = obj['id'];
@@ -142,14 +169,19 @@ export class InputChecks implements ObjectChecks {
     if (typeof modified === 'string') this.#addVersion(id, modified, pointer, { modified, pointer, object: obj }, out);
   }
 
-  /** {@link add} for an object read elsewhere (a worker thread), from its {@link versionNoteOf}. */
-  addNote(note: VersionNote, pointer: string, out: Diagnostic[]): void {
+  /**
+   * {@link add} for an object read elsewhere (a worker thread), from its {@link versionNoteOf}. A note without a
+   * digest comes with the object's text and its span in an input that {@link readBack} reads again.
+   */
+  addNote(note: VersionNote, pointer: string, out: Diagnostic[], source?: { readonly text: string; readonly span: TextSpan }): void {
     if (note.languageContent !== undefined) this.#languageContents.push({ pointer, ...note.languageContent });
     const { id, modified, digest } = note;
-    if (modified !== undefined && digest !== undefined) this.#addVersion(id, modified, pointer, { modified, pointer, digest }, out);
+    if (modified === undefined) return;
+    if (digest !== undefined) this.#addVersion(id, modified, pointer, { modified, pointer, digest }, out);
+    else if (source !== undefined) this.#addVersion(id, modified, pointer, { modified, pointer, span: source.span }, out, source.text);
   }
 
-  #addVersion(id: string, modified: string, pointer: string, version: Version, out: Diagnostic[]): void {
+  #addVersion(id: string, modified: string, pointer: string, version: Version, out: Diagnostic[], text?: string): void {
     // Keyed by id alone, a string JSON.parse has already made: no id + modified key to build and hash per object.
     const known = this.#versions.get(id);
     const first = known === undefined ? undefined : known instanceof Map ? known.get(modified) : known.modified === modified ? known : undefined;
@@ -159,17 +191,32 @@ export class InputChecks implements ObjectChecks {
       else this.#versions.set(id, new Map([[known.modified, known], [modified, version]]));
       return;
     }
-    const same =
-      version.digest !== undefined && first.digest !== undefined
-        ? version.digest === first.digest
-        : first.object !== undefined && version.object !== undefined && canonicalJson(first.object) === canonicalJson(version.object);
-    if (same) return;
+    if (this.#sameContent(first, version, text)) return;
     out.push({
       code: 'duplicate-version',
       severity: 'error',
       path: joinPointer(pointer, 'modified'),
       message: `${id} version ${modified} also occurs at ${this.describe(first.pointer)} with other content: id and modified name one version (§3.6), so a receiver keeps only one of them`,
     });
+  }
+
+  /** Whether two versions with the same id and modified have the same content (`text`: the later one's, if known). */
+  #sameContent(first: Version, later: Version, text: string | undefined): boolean {
+    if (first.object !== undefined || later.object !== undefined) {
+      return first.object !== undefined && later.object !== undefined && canonicalJson(first.object) === canonicalJson(later.object);
+    }
+    if (first.digest !== undefined && later.digest !== undefined) return first.digest === later.digest;
+    const laterText = text ?? this.#textOf(later);
+    const firstText = first.span !== undefined && first.digest === undefined ? this.#textOf(first) : undefined;
+    if (firstText !== undefined && laterText !== undefined) return firstText === laterText;
+    // One side is known by its digest only: the other's text is hashed the same way.
+    const firstDigest = first.digest ?? (firstText === undefined ? undefined : textDigest(firstText));
+    const laterDigest = later.digest ?? (laterText === undefined ? undefined : textDigest(laterText));
+    return firstDigest !== undefined && firstDigest === laterDigest;
+  }
+
+  #textOf(version: Version): string | undefined {
+    return version.span === undefined || this.readBack === undefined ? undefined : this.readBack(version.span);
   }
 
   /** The `modified` of every version of `id` seen, in input order. */

@@ -28,6 +28,11 @@ export interface RecordBatch {
 export interface RecordJudging {
   readonly strict: boolean;
   readonly maxDepth: number;
+  /**
+   * Notes carry a SHA-1 of each record's text (default true). The reading thread asks for none when it can read
+   * every record of the batch back from the input and compare texts itself (see `ValidateStreamOptions.readBack`).
+   */
+  readonly digests?: boolean;
 }
 
 /** What one record's judging found, before its findings are placed and the checks across records applied. */
@@ -72,7 +77,10 @@ class NoteTaker implements ObjectChecks {
   stix20Seen = false;
   note: VersionNote | undefined;
   noteAt = 0;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly digest: boolean,
+  ) {}
 
   stix20(obj: JsonObject): boolean {
     // NDJSON records have no enclosing bundle.
@@ -81,7 +89,7 @@ class NoteTaker implements ObjectChecks {
   }
 
   add(obj: JsonObject, _pointer: string, out: Diagnostic[]): void {
-    this.note = versionNoteOf(obj, this.text);
+    this.note = versionNoteOf(obj, this.text, this.digest);
     this.noteAt = out.length;
   }
 }
@@ -99,7 +107,7 @@ function judgeRecord(text: string, line: number, pointer: string, judging: Recor
     checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
     return { kind: 'judged', found, stix20: false };
   }
-  const taker = new NoteTaker(text);
+  const taker = new NoteTaker(text, judging.digests !== false);
   validateObjectInto(value, pointer, found, { strict: judging.strict }, taker);
   return {
     kind: 'judged',

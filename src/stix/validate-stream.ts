@@ -4,6 +4,7 @@ import { DocumentScanner } from './document-scanner.js';
 import { duplicateKeyDiagnostic, duplicateKeyIn } from './duplicate-keys.js';
 import type { DocumentShape, TextPosition } from './document-scanner.js';
 import { InputChecks } from './input-checks.js';
+import type { TextSpan } from './input-checks.js';
 import { locatePointers } from './text-positions.js';
 import { rememberSourceText } from './source-text.js';
 import { parse } from './parse.js';
@@ -47,6 +48,13 @@ export interface ValidateStreamOptions {
    * validating on this thread.
    */
   readonly judge?: RecordJudge;
+  /**
+   * For input that can be read again (a regular file, not a pipe), given as bytes: the text of the input's bytes at
+   * `span`, decoded as UTF-8 (throwing when the input changed since it was read). NDJSON records read as bytes are
+   * then kept for `duplicate-version` as where they lie, not as a SHA-1 of their text, and two of them are read back
+   * and compared only when they share id and modified.
+   */
+  readonly readBack?: (span: TextSpan) => string;
 }
 
 /** One object as {@link ValidateStreamOptions.onObject} receives it. */
@@ -98,9 +106,14 @@ export async function validateStream(source: TextChunks, options: ValidateStream
   // then becomes a one-byte string (a chunk holding one non-ASCII character would make every line sliced from it a
   // two-byte string), which JSON.parse, hashing and every check after it read faster.
   let bytewise = false;
+  // Bytes of the input before the chunk at hand, while every chunk has been bytes (their offsets are the input's).
+  let offset: number | undefined = 0;
   for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+    if (typeof chunk === 'string') offset = undefined;
+    const base = offset;
+    if (offset !== undefined) offset += (chunk as Uint8Array).byteLength;
     if (bytewise) {
-      reader.pushBytes(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk));
+      reader.pushBytes(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk), base);
       if (reader.backlogged) await reader.drain();
       continue;
     }
@@ -119,7 +132,7 @@ export async function validateStream(source: TextChunks, options: ValidateStream
     // Up to a newline the decoder finishes any character it holds; after it, nothing is held and bytes take over.
     reader.push(decoder.write(bytes.subarray(0, nl + 1)));
     bytewise = true;
-    reader.pushBytes(bytes.subarray(nl + 1));
+    reader.pushBytes(bytes.subarray(nl + 1), base === undefined ? undefined : base + nl + 1);
     if (reader.backlogged) await reader.drain();
   }
   if (!bytewise) reader.push(decoder.end());
@@ -135,7 +148,7 @@ function toBuffer(chunk: Uint8Array): Buffer {
 const OBJECT_PLACEHOLDER = Object.freeze({});
 
 /** A record waiting for the judge, or an over-long line's finding reported in its place among them. */
-type BatchItem = { readonly text: string; readonly line: number; readonly record: number } | ParseDiagnostic;
+type BatchItem = { readonly text: string; readonly line: number; readonly record: number; readonly span?: TextSpan } | ParseDiagnostic;
 
 /** The state of {@link validateStream}: a document scanner first, NDJSON lines once the input shows it is NDJSON. */
 class StreamValidator {
@@ -151,6 +164,8 @@ class StreamValidator {
   /** NDJSON bytes of a line not yet complete, once bytes are pushed (see pushBytes). */
   #pendingBytes: Buffer[] = [];
   #pendingByteLength = 0;
+  /** Where that line starts in the input, when its offsets are known. */
+  #pendingOffset: number | undefined;
   /** Skipping the rest of an over-long NDJSON line. */
   #skipping = false;
   #line = 0;
@@ -189,6 +204,7 @@ class StreamValidator {
 
   constructor(options: ValidateStreamOptions) {
     this.#options = options;
+    this.#checks.readBack = options.readBack;
     this.#describeRecords();
     this.#strict = options.strict === true;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -249,8 +265,10 @@ class StreamValidator {
   /**
    * NDJSON bytes, after text that ended with a newline: split at newlines (a UTF-8 byte 10 is always a newline) and
    * decoded line by line, as the decoder would have decoded them (invalid sequences become U+FFFD either way).
+   * `offset`: where `bytes` starts in the input, when the input can be read back (see `readBack`).
    */
-  pushBytes(bytes: Buffer): void {
+  pushBytes(bytes: Buffer, offset?: number): void {
+    const spans = offset !== undefined && this.#options.readBack !== undefined;
     let start = 0;
     for (;;) {
       const nl = bytes.indexOf(10, start);
@@ -259,13 +277,16 @@ class StreamValidator {
         this.#skipping = false;
       } else if (this.#pendingBytes.length > 0) {
         this.#pendingBytes.push(bytes.subarray(start, nl));
-        this.#lineOf(this.#takePendingBytes());
+        const lineOffset = this.#pendingOffset;
+        const length = this.#pendingByteLength + nl - start;
+        this.#lineOf(this.#takePendingBytes(), spans && lineOffset !== undefined ? { offset: lineOffset, length } : undefined);
       } else {
-        this.#lineOf(bytes.toString('utf8', start, nl));
+        this.#lineOf(bytes.toString('utf8', start, nl), spans ? { offset: (offset as number) + start, length: nl - start } : undefined);
       }
       start = nl + 1;
     }
     if (this.#skipping || start === bytes.length) return;
+    if (this.#pendingBytes.length === 0) this.#pendingOffset = offset === undefined ? undefined : offset + start;
     // The partial line is copied: a source may reuse its buffer for the next chunk.
     this.#pendingBytes.push(Buffer.from(bytes.subarray(start)));
     this.#pendingByteLength += bytes.length - start;
@@ -349,6 +370,7 @@ class StreamValidator {
     const type = members['type'];
     if (type !== undefined && type !== 'bundle') return false;
     this.#checks = new InputChecks(members['spec_version']);
+    this.#checks.readBack = this.#options.readBack;
     this.#listPointer = '/objects';
     return true;
   }
@@ -514,21 +536,24 @@ class StreamValidator {
     this.#options.onDiagnostic(d);
   }
 
-  /** Takes one complete NDJSON line (without its newline). */
-  #lineOf(raw: string): void {
+  /** Takes one complete NDJSON line (without its newline), and where its bytes lie when the input can be read back. */
+  #lineOf(raw: string, span?: TextSpan): void {
     this.#line++;
-    const text = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
+    const cr = raw.charCodeAt(raw.length - 1) === 0x0d;
+    const text = cr ? raw.slice(0, -1) : raw;
     if (text.length > this.#maxLine) this.#tooLong();
-    else if (text.trim() !== '') this.#record(text, this.#line);
+    // A carriage return is one byte, and decoding stops short of it the same way (an unfinished sequence before it is
+    // one U+FFFD either way).
+    else if (text.trim() !== '') this.#record(text, this.#line, span === undefined || !cr ? span : { offset: span.offset, length: span.length - 1 });
   }
 
-  #record(text: string, line: number): void {
+  #record(text: string, line: number, span?: TextSpan): void {
     const record = this.#records++;
     this.#recordLines.push(line);
     const judge = this.#options.judge;
     if (!this.#judging && judge !== undefined && this.#options.onObject === undefined && this.#records > judge.after) this.#judging = true;
     if (this.#judging) {
-      this.#items.push({ text, line, record });
+      this.#items.push(span === undefined ? { text, line, record } : { text, line, record, span });
       if (++this.#itemTexts >= (judge as RecordJudge).batchSize) this.#submit();
       return;
     }
@@ -538,7 +563,7 @@ class StreamValidator {
       if (parsed.diagnostic !== undefined) this.#emit({ ...parsed.diagnostic, record });
       return;
     }
-    this.#judge(parsed.value, text, pointer, 1, { line, column: 1 }, record);
+    this.#judge(parsed.value, text, pointer, 1, { line, column: 1 }, record, span);
   }
 
   /** Too many batches are with the judge: the reader should wait ({@link drain}) before reading on. */
@@ -564,14 +589,18 @@ class StreamValidator {
     const texts: string[] = [];
     const lines: number[] = [];
     const records: number[] = [];
+    // Digests are needed only for records this thread cannot read back.
+    let digests = false;
     for (const item of items) {
       if ('code' in item) continue;
       texts.push(item.text);
       lines.push(item.line);
       records.push(item.record);
+      if (item.span === undefined) digests = true;
     }
     const judge = this.#options.judge as RecordJudge;
-    const verdicts = texts.length === 0 ? Promise.resolve([]) : judge.judge({ texts, lines, records }, { strict: this.#strict, maxDepth: this.#maxDepth });
+    const judging = { strict: this.#strict, maxDepth: this.#maxDepth, digests };
+    const verdicts = texts.length === 0 ? Promise.resolve([]) : judge.judge({ texts, lines, records }, judging);
     // Rejections surface where the batch is awaited (drain, flush); none may go unhandled meanwhile.
     verdicts.catch(() => undefined);
     const applied = this.#lastApplied.then(() => verdicts).then((v) => this.#apply(items, v));
@@ -603,7 +632,7 @@ class StreamValidator {
       }
       if (v.note !== undefined) {
         const across: ParseDiagnostic[] = [];
-        this.#checks.addNote(v.note, pointer, across);
+        this.#checks.addNote(v.note, pointer, across, item.span === undefined ? undefined : { text: item.text, span: item.span });
         if (across.length > 0) found.splice(v.noteAt ?? found.length, 0, ...across);
       }
       this.#judged(found, clean, undefined, item.text, pointer, { line: item.line, column: 1 }, item.record);
@@ -611,7 +640,7 @@ class StreamValidator {
   }
 
   /** Validates one parsed object (NDJSON record or list element) read from `text`, counting it when clean. */
-  #judge(value: unknown, text: string, pointer: string, depth: number, at: TextPosition | undefined, record?: number): void {
+  #judge(value: unknown, text: string, pointer: string, depth: number, at: TextPosition | undefined, record?: number, span?: TextSpan): void {
     const found: ParseDiagnostic[] = [];
     const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
@@ -620,7 +649,7 @@ class StreamValidator {
     if (duplicate !== undefined) found.push(duplicateKeyDiagnostic(pointer + duplicate));
     if (members >= 0) {
       const stix20 = this.#checks.stix20Objects;
-      this.#checks.recordText(text);
+      this.#checks.recordText(text, span);
       validateObjectInto(value, pointer, found, { strict: this.#strict }, this.#checks);
       if (this.#checks.stix20Objects > stix20) clean = false;
     } else {
