@@ -8,7 +8,8 @@
  * is bounded by the largest object, not by the file. Two baselines are printed: JSON.parse of every line in this
  * process (no start-up, no reading), and a `node` process that reads the file line by line and parses each line
  * (start-up and reading included, as for the command). The start-up alone (the command on a one-object file) is
- * timed too, and the command with two worker threads (`--threads 2`, whose report must be the same). Peak RSS is
+ * timed too, and the command on one thread (`--threads 0`) and with two worker threads (`--threads 2`), whose reports
+ * must be the same as the default's (which uses one worker thread per core beyond the first). Peak RSS is
  * printed for the command on the NDJSON file, on a bundle of the same objects, and on both ten times larger: bounded
  * memory means the peaks stay close (what grows is one version key per object, for duplicate-version).
  */
@@ -19,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { corpusShapedObjects } from './corpus-shapes.js';
+import { defaultValidateThreads } from '../src/cli/validate-pool.js';
 
 const count = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 5);
@@ -81,12 +83,14 @@ const commandCpu: number[] = [];
 const startup: number[] = [];
 const threaded: number[] = [];
 const threadedCpu: number[] = [];
+const single: number[] = [];
+const singleCpu: number[] = [];
 const startupCpu: number[] = [];
 let last = timed([cli, 'validate', '--summary', file]);
 for (let r = 0; r < rounds; r++) {
-  const one = timed([cli, 'validate', '--summary', oneFile]);
-  startup.push(one.ms);
-  startupCpu.push(one.cpuMs);
+  const tiny = timed([cli, 'validate', '--summary', oneFile]);
+  startup.push(tiny.ms);
+  startupCpu.push(tiny.cpuMs);
   const t0 = process.hrtime.bigint();
   for (const l of lines) JSON.parse(l);
   inProcess.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -96,7 +100,12 @@ for (let r = 0; r < rounds; r++) {
   last = timed([cli, 'validate', '--summary', file]);
   command.push(last.ms);
   commandCpu.push(last.cpuMs);
-  // Two worker threads validating while the command's thread reads and reports (the default from three cores up).
+  // Everything on the command's thread, as on one core.
+  const one = timed([cli, 'validate', '--summary', '--threads', '0', file]);
+  if (one.stdout !== last.stdout) throw new Error('validate --threads 0 printed another report than validate');
+  single.push(one.ms);
+  singleCpu.push(one.cpuMs);
+  // Two worker threads validating beside the command's thread (the default from three cores up).
   const two = timed([cli, 'validate', '--summary', '--threads', '2', file]);
   if (two.stdout !== last.stdout) throw new Error('validate --threads 2 printed another report than validate');
   threaded.push(two.ms);
@@ -117,7 +126,7 @@ const summary = last.stdout.trim().split('\n').pop() ?? '';
 console.log(`bench/validate-command: ${count.toLocaleString('en-US')} objects from ${shapes} corpus shapes, ${(bytes / 1e6).toFixed(1)} MB NDJSON, median of ${rounds} rounds`);
 console.log(`  JSON.parse of every line, in process         ${parseMs.toFixed(0).padStart(6)} ms`);
 console.log(`  node: read the file and JSON.parse each line ${baseMs.toFixed(0).padStart(6)} ms (start-up included)`);
-console.log(`  distill-intel validate --summary big.ndjson  ${cmdMs.toFixed(0).padStart(6)} ms (start-up included), exit ${last.status}`);
+console.log(`  distill-intel validate --summary big.ndjson  ${cmdMs.toFixed(0).padStart(6)} ms (start-up included), exit ${last.status}; ${defaultValidateThreads()} worker thread(s) by default on ${availableParallelism()} cores`);
 console.log(`  start-up: the command on a one-object file   ${median(startup).toFixed(0).padStart(6)} ms (${median(startupCpu).toFixed(0)} ms CPU)`);
 console.log(`  ratio command / in-process JSON.parse        ${(cmdMs / parseMs).toFixed(2)}x (start-up included)`);
 console.log(`  ratio command / reading node process         ${(cmdMs / baseMs).toFixed(2)}x (start-up included in both; target <= 3x)`);
@@ -125,6 +134,10 @@ console.log(`  ratio command / reading node process         ${(cmdMs / baseMs).t
 const cpuCmd = median(commandCpu);
 const cpuBase = median(baselineCpu);
 console.log(`  CPU time: command ${cpuCmd.toFixed(0)} ms, reading node process ${cpuBase.toFixed(0)} ms, ratio ${(cpuCmd / cpuBase).toFixed(2)}x; command / in-process JSON.parse ${(cpuCmd / parseMs).toFixed(2)}x`);
+console.log(
+  `  --threads 0 (one thread, as on one core): ${median(single).toFixed(0)} ms (${(median(single) / baseMs).toFixed(2)}x the reading node process), ` +
+    `CPU ${median(singleCpu).toFixed(0)} ms (${(median(singleCpu) / cpuBase).toFixed(2)}x the reading node process's CPU)`,
+);
 console.log(
   `  --threads 2: ${median(threaded).toFixed(0)} ms (${(median(threaded) / baseMs).toFixed(2)}x the reading node process), ` +
     `CPU ${median(threadedCpu).toFixed(0)} ms (all threads); cores available ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
