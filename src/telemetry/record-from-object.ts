@@ -164,85 +164,6 @@ function fail(field: string, what: string): RecordResult {
   return { error: `${field}: ${what}` };
 }
 
-/**
- * The fixed fields of one input object, gathered in one pass over its keys. Reading them by name instead costs a
- * megamorphic lookup per field: lines come in many key orders (optional fields present or not, added at the end by
- * one producer, sorted by another), so the parsed objects have many hidden classes.
- */
-class FieldValues {
-  timestamp: unknown = undefined;
-  account_id: unknown = undefined;
-  org_id: unknown = undefined;
-  client_ip: unknown = undefined;
-  client_host: unknown = undefined;
-  asn: unknown = undefined;
-  user_agent: unknown = undefined;
-  model: unknown = undefined;
-  input_tokens: unknown = undefined;
-  output_tokens: unknown = undefined;
-  reasoning_tokens: unknown = undefined;
-  prompt: unknown = undefined;
-  payment_fingerprint: unknown = undefined;
-  signup_channel: unknown = undefined;
-  account_created: unknown = undefined;
-  status: unknown = undefined;
-
-  constructor(o: Readonly<Record<string, unknown>>) {
-    for (const key in o) {
-      switch (key) {
-        case 'timestamp':
-          this.timestamp = o[key];
-          break;
-        case 'account_id':
-          this.account_id = o[key];
-          break;
-        case 'org_id':
-          this.org_id = o[key];
-          break;
-        case 'client_ip':
-          this.client_ip = o[key];
-          break;
-        case 'client_host':
-          this.client_host = o[key];
-          break;
-        case 'asn':
-          this.asn = o[key];
-          break;
-        case 'user_agent':
-          this.user_agent = o[key];
-          break;
-        case 'model':
-          this.model = o[key];
-          break;
-        case 'input_tokens':
-          this.input_tokens = o[key];
-          break;
-        case 'output_tokens':
-          this.output_tokens = o[key];
-          break;
-        case 'reasoning_tokens':
-          this.reasoning_tokens = o[key];
-          break;
-        case 'prompt':
-          this.prompt = o[key];
-          break;
-        case 'payment_fingerprint':
-          this.payment_fingerprint = o[key];
-          break;
-        case 'signup_channel':
-          this.signup_channel = o[key];
-          break;
-        case 'account_created':
-          this.account_created = o[key];
-          break;
-        case 'status':
-          this.status = o[key];
-          break;
-      }
-    }
-  }
-}
-
 /** An optional string field: absent (or null) is undefined, anything but a string is an error. */
 function optionalString(value: unknown): string | undefined | false {
   if (value == null) return undefined;
@@ -255,63 +176,133 @@ function optionalString(value: unknown): string | undefined | false {
  * record half-read would skew every statistic built on it.
  */
 export function recordFromObject(object: Readonly<Record<string, unknown>>, timeUnit?: EpochUnit): RecordResult {
-  const o = new FieldValues(object);
-  const ts = parseTime(o.timestamp, timeUnit);
-  if (typeof ts === 'string') return fail('timestamp', o.timestamp === undefined ? 'missing' : ts);
-  const account = ident(o.account_id);
-  if (account === undefined) return fail('account_id', o.account_id === undefined ? 'missing' : 'expected a non-empty string');
-  const ip = o.client_ip;
+  // The fixed fields are gathered in one pass over the keys, into locals (no object per line). Reading them by name
+  // instead costs a megamorphic lookup per field: lines come in many key orders (optional fields present or not,
+  // added at the end by one producer, sorted by another), so the parsed objects have many hidden classes.
+  let timestampField: unknown;
+  let accountIdField: unknown;
+  let orgIdField: unknown;
+  let clientIpField: unknown;
+  let clientHostField: unknown;
+  let asnField: unknown;
+  let userAgentField: unknown;
+  let modelField: unknown;
+  let inputTokensField: unknown;
+  let outputTokensField: unknown;
+  let reasoningTokensField: unknown;
+  let promptField: unknown;
+  let paymentFingerprintField: unknown;
+  let signupChannelField: unknown;
+  let accountCreatedField: unknown;
+  let statusField: unknown;
+  for (const key in object) {
+    switch (key) {
+      case 'timestamp':
+        timestampField = object[key];
+        break;
+      case 'account_id':
+        accountIdField = object[key];
+        break;
+      case 'org_id':
+        orgIdField = object[key];
+        break;
+      case 'client_ip':
+        clientIpField = object[key];
+        break;
+      case 'client_host':
+        clientHostField = object[key];
+        break;
+      case 'asn':
+        asnField = object[key];
+        break;
+      case 'user_agent':
+        userAgentField = object[key];
+        break;
+      case 'model':
+        modelField = object[key];
+        break;
+      case 'input_tokens':
+        inputTokensField = object[key];
+        break;
+      case 'output_tokens':
+        outputTokensField = object[key];
+        break;
+      case 'reasoning_tokens':
+        reasoningTokensField = object[key];
+        break;
+      case 'prompt':
+        promptField = object[key];
+        break;
+      case 'payment_fingerprint':
+        paymentFingerprintField = object[key];
+        break;
+      case 'signup_channel':
+        signupChannelField = object[key];
+        break;
+      case 'account_created':
+        accountCreatedField = object[key];
+        break;
+      case 'status':
+        statusField = object[key];
+        break;
+    }
+  }
+  const ts = parseTime(timestampField, timeUnit);
+  if (typeof ts === 'string') return fail('timestamp', timestampField === undefined ? 'missing' : ts);
+  const account = ident(accountIdField);
+  if (account === undefined) return fail('account_id', accountIdField === undefined ? 'missing' : 'expected a non-empty string');
+  const ip = clientIpField;
   if (typeof ip !== 'string' || ip.length === 0) return fail('client_ip', ip === undefined ? 'missing' : 'expected a non-empty string');
-  const model = o.model;
+  const model = modelField;
   if (typeof model !== 'string' || model.length === 0) return fail('model', model === undefined ? 'missing' : 'expected a non-empty string');
-  const input = count(o.input_tokens);
-  if (input === undefined) return fail('input_tokens', o.input_tokens === undefined ? 'missing' : 'expected a non-negative integer');
-  const output = count(o.output_tokens);
-  if (output === undefined) return fail('output_tokens', o.output_tokens === undefined ? 'missing' : 'expected a non-negative integer');
+  const input = count(inputTokensField);
+  if (input === undefined) return fail('input_tokens', inputTokensField === undefined ? 'missing' : 'expected a non-negative integer');
+  const output = count(outputTokensField);
+  if (output === undefined) return fail('output_tokens', outputTokensField === undefined ? 'missing' : 'expected a non-negative integer');
 
   const record = draftRecord(ts, account, ip, model, input, output);
 
-  const org = o.org_id;
+  const org = orgIdField;
   if (org != null) {
     const v = ident(org);
     if (v === undefined) return fail('org_id', 'expected a non-empty string');
     record.org_id = v;
   }
-  const asn = o.asn;
+  const asn = asnField;
   if (asn != null) {
     const v = ident(asn);
     if (v === undefined) return fail('asn', 'expected a string or number');
     record.asn = v;
   }
-  const reasoning = o.reasoning_tokens;
+  const reasoning = reasoningTokensField;
   if (reasoning != null) {
     const v = count(reasoning);
     if (v === undefined) return fail('reasoning_tokens', 'expected a non-negative integer');
     record.reasoning_tokens = v;
   }
-  const created = o.account_created;
+  const created = accountCreatedField;
   if (created != null) {
     const v = parseTime(created, timeUnit);
     if (typeof v === 'string') return fail('account_created', v);
     record.account_created = v;
   }
   // OTLP carries HTTP header values (x-forwarded-host) as a list; the first is the outermost relay.
-  const host = optionalString(Array.isArray(o.client_host) ? (o.client_host[0] as unknown) : o.client_host);
+  const host = optionalString(Array.isArray(clientHostField) ? (clientHostField[0] as unknown) : clientHostField);
   if (host === false) return fail('client_host', 'expected a string');
   record.client_host = host;
-  const agent = optionalString(o.user_agent);
+  const agent = optionalString(userAgentField);
   if (agent === false) return fail('user_agent', 'expected a string');
   record.user_agent = agent;
-  const prompt = optionalString(o.prompt);
+  const prompt = optionalString(promptField);
   if (prompt === false) return fail('prompt', 'expected a string');
   record.prompt = prompt;
-  const payment = optionalString(o.payment_fingerprint);
+  const payment = optionalString(paymentFingerprintField);
   if (payment === false) return fail('payment_fingerprint', 'expected a string');
   record.payment_fingerprint = payment;
-  const channel = optionalString(o.signup_channel);
+  const channel = optionalString(signupChannelField);
   if (channel === false) return fail('signup_channel', 'expected a string');
   record.signup_channel = channel;
-  const status = optionalString(o.status);
+  const status = optionalString(statusField);
   if (status === false) return fail('status', 'expected a string');
   record.status = status;
   return { record };
