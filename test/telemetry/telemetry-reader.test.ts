@@ -116,7 +116,7 @@ describe('TelemetryReader: JSON Lines', () => {
   });
 
   it('hands a large chunk on in batches of at most 256 records (decoded a few dozen kilobytes at a time), in order, with every bad line numbered across batches', async () => {
-    // 1,000 lines in one 1 MiB chunk; every 97th line is not JSON and every 101st is blank.
+    // 1,000 lines in one 1 MiB chunk; every 97th line is not JSON and every 101st is blank (empty or white space).
     const lines: string[] = [];
     const expected: TelemetryRecord[] = [];
     const bad: Array<{ input: string; line: number; reason: unknown }> = [];
@@ -124,7 +124,7 @@ describe('TelemetryReader: JSON Lines', () => {
       if (n % 97 === 0) {
         lines.push('{"timestamp":');
         bad.push({ input: 'in.jsonl', line: n, reason: expect.stringMatching(/^not JSON/) });
-      } else if (n % 101 === 0) lines.push('');
+      } else if (n % 101 === 0) lines.push(['', ' \t  ', '\u00a0 ', '\r'][(n / 101) % 4] as string);
       else {
         lines.push(JSON.stringify({ ...GOOD_2, input_tokens: n }));
         expected.push({ ...EXPECTED_2, input_tokens: n });
