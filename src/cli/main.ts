@@ -23,7 +23,7 @@ const COMMANDS: Record<string, Command> = {
   validate: {
     summary: 'validate STIX 2.1 objects, bundles, envelopes or NDJSON (and audit what a share would expose)',
     load: async () => {
-      const m = await import('./validate.js');
+      const m = await import('./validate-command.js');
       return { help: m.VALIDATE_HELP, run: m.runValidate };
     },
   },
