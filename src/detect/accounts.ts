@@ -110,7 +110,9 @@ export class AccountTable {
 
 /** Distinct customers (orgs, or accounts without one) among `accounts`. */
 export function entityCount(table: AccountTable, accounts: Iterable<number>): number {
-  const set = new Set<string>();
-  for (const i of accounts) set.add(table.get(i).entity);
+  // An org by its name, an account without one by its index (a number never equals a name): what `entity` tells
+  // apart, without building a string per account.
+  const set = new Set<string | number>();
+  for (const i of accounts) set.add(table.get(i).org ?? i);
   return set.size;
 }

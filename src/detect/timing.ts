@@ -102,12 +102,14 @@ export class TimingDetector implements Detector<AccountTable> {
     const m = median([...this.phaseCounts]);
     const limit = hotThreshold(m);
     const groups = new Map<number, number[]>();
+    // The hot phases are the same for every account: listed once, in order.
+    const hotPhases: number[] = [];
+    for (let p = 0; p < PHASES; p++) if ((this.phaseCounts[p] as number) >= limit) hotPhases.push(p);
     for (const [index, s] of this.state.entries()) {
       if (s === undefined || s.hours < 3) continue;
       let best = -1;
       let bestCount = 0;
-      for (let p = 0; p < PHASES; p++) {
-        if ((this.phaseCounts[p] as number) < limit) continue;
+      for (const p of hotPhases) {
         const c = (s.phases[p] as number) + (s.phases[(p + 1) % PHASES] as number);
         if (c > bestCount) {
           bestCount = c;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AccountTable } from '../../src/detect/accounts.js';
+import { AccountTable, entityCount } from '../../src/detect/accounts.js';
 import { req } from './records.js';
 
 describe('account table', () => {
@@ -31,5 +31,26 @@ describe('account table', () => {
       ['', 3],
       ['m-a', 1],
     ]);
+  });
+});
+
+describe('entityCount', () => {
+  it('counts an org once however many of its accounts are listed, and each account without an org on its own', () => {
+    const table = new AccountTable();
+    // Org names that look like account indices must not be confused with them.
+    for (const [id, org] of [
+      ['a0', '1'],
+      ['a1', undefined],
+      ['a2', '1'],
+      ['a3', undefined],
+      ['a4', 'acme'],
+    ] as const) {
+      table.add(req({ account_id: id, ...(org === undefined ? {} : { org_id: org }) }));
+    }
+    expect(entityCount(table, [0, 1, 2, 3, 4])).toBe(4);
+    expect(entityCount(table, [0, 2])).toBe(1);
+    expect(entityCount(table, [1, 1, 3])).toBe(2);
+    expect(entityCount(table, new Set([1, 0]))).toBe(2);
+    expect(entityCount(table, [])).toBe(0);
   });
 });
