@@ -30,7 +30,7 @@ describe('the packed package', () => {
     work = mkdtempSync(join(tmpdir(), 'distill-intel-pack-'));
     const source = join(work, 'source');
     mkdirSync(source);
-    for (const f of ['src', 'schemas', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE']) {
+    for (const f of ['src', 'schemas', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE']) {
       cpSync(join(root, f), join(source, f), { recursive: true });
     }
     symlinkSync(join(root, 'node_modules'), join(source, 'node_modules'), 'dir');

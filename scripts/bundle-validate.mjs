@@ -4,16 +4,19 @@
  *
  * dist/cli/io.js stays a module of its own: `main` and the command must share it, since main recognises a usage
  * error by its class (a bundled copy of the class would be another class, and exit 3 instead of 2).
+ *
+ * Plain JavaScript, so that it runs wherever the package is built (`npm ci`, `npm pack`, a git install) with Node and
+ * the dev dependencies alone.
  */
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import type { Plugin } from 'esbuild';
 
 const entry = fileURLToPath(new URL('../dist/cli/validate-command.js', import.meta.url));
 const shared = fileURLToPath(new URL('../dist/cli/io.js', import.meta.url));
 
-const keepShared: Plugin = {
+/** @type {import('esbuild').Plugin} */
+const keepShared = {
   name: 'keep-cli-io-shared',
   setup(b) {
     b.onResolve({ filter: /\/io\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === shared ? { path: './io.js', external: true } : undefined));
