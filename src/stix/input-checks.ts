@@ -61,18 +61,21 @@ export function isStix20Object(obj: JsonObject, inBundle20: boolean): boolean {
 export function versionNoteOf(obj: JsonObject, text: string, digest = true): VersionNote | undefined {
   const id = obj['id'];
   if (typeof id !== 'string') return undefined;
-  let languageContent: VersionNote['languageContent'];
-  if (obj['type'] === 'language-content') {
-    const ref = obj['object_ref'];
-    const om = obj['object_modified'];
-    if (typeof ref === 'string' && isValidTimestamp(om)) languageContent = { ref, modified: om };
-  }
+  const languageContent = languageContentOf(obj);
   const modified = obj['modified'];
   return {
     id,
     ...(typeof modified === 'string' ? (digest ? { modified, digest: textDigest(text) } : { modified }) : {}),
     ...(languageContent === undefined ? {} : { languageContent }),
   };
+}
+
+/** A language-content's `object_ref` and valid `object_modified`, which the end of the input checks. */
+function languageContentOf(obj: JsonObject): VersionNote['languageContent'] {
+  if (obj['type'] !== 'language-content') return undefined;
+  const ref = obj['object_ref'];
+  const om = obj['object_modified'];
+  return typeof ref === 'string' && isValidTimestamp(om) ? { ref, modified: om } : undefined;
 }
 
 function textDigest(text: string): string {
@@ -150,23 +153,20 @@ export class InputChecks implements ObjectChecks {
    * `id` and `modified` but other content.
    */
   add(obj: JsonObject, pointer: string, out: Diagnostic[]): void {
-    const text = this.#recordText;
-    if (text !== undefined) {
-      const span = this.readBack === undefined ? undefined : this.#recordSpan;
-      const note = versionNoteOf(obj, text, span === undefined);
-      if (note !== undefined) this.addNote(note, pointer, out, span === undefined ? undefined : { text, span });
-      return;
-    }
     const id = obj['id'];
-    const modified = obj['modified'];
     if (typeof id !== 'string') return;
-    if (obj['type'] === 'language-content') {
-      const ref = obj['object_ref'];
-      const om = obj['object_modified'];
-      if (typeof ref === 'string' && isValidTimestamp(om)) this.#languageContents.push({ pointer, ref, modified: om });
-    }
+    const languageContent = languageContentOf(obj);
+    if (languageContent !== undefined) this.#languageContents.push({ pointer, ...languageContent });
+    const modified = obj['modified'];
     // The schema judges the timestamp; any string names a version here.
-    if (typeof modified === 'string') this.#addVersion(id, modified, pointer, { modified, pointer, object: obj }, out);
+    if (typeof modified !== 'string') return;
+    const text = this.#recordText;
+    const span = this.readBack === undefined ? undefined : this.#recordSpan;
+    let version: Version;
+    if (text === undefined) version = { modified, pointer, object: obj };
+    else if (span !== undefined) version = { modified, pointer, span };
+    else version = { modified, pointer, digest: textDigest(text) };
+    this.#addVersion(id, modified, pointer, version, out, text);
   }
 
   /**
