@@ -2,21 +2,16 @@ import { fstatSync, readSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { TextSpan } from '../stix/input-checks.js';
+import type { ReadBack, TextSpan } from '../stix/input-checks.js';
 import type { CliIo } from './io.js';
-import { InputReadError } from './read-inputs.js';
+import { InputReadError, inputReadError } from './read-inputs.js';
 
 /** A named input opened for validation. */
 export interface OpenInput {
   readonly chunks: AsyncIterable<string | Uint8Array>;
   /** For a regular file: its bytes at a span, read again (see `ValidateStreamOptions.readBack`). */
-  readonly readBack?: (span: TextSpan) => string;
+  readonly readBack?: ReadBack;
   close(): Promise<void>;
-}
-
-function readError(name: string, err: unknown): InputReadError {
-  const code = (err as NodeJS.ErrnoException).code;
-  return new InputReadError(name, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err));
 }
 
 /**
@@ -38,18 +33,18 @@ export async function openInput(name: string, io: CliIo): Promise<OpenInput> {
     handle = await open(resolve(io.cwd, name), 'r');
     stats = await handle.stat();
   } catch (err) {
-    throw readError(name, err);
+    throw inputReadError(name, err);
   }
   const stream = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
   const chunks = async function* (): AsyncGenerator<Uint8Array> {
     try {
       for await (const chunk of stream) yield chunk as Uint8Array;
     } catch (err) {
-      throw readError(name, err);
+      throw inputReadError(name, err);
     }
   };
   const fd = handle.fd;
-  const readBack = (span: TextSpan): string => {
+  const readBack: ReadBack = (span: TextSpan): string => {
     const now = fstatSync(fd);
     if (now.size !== stats.size || now.mtimeMs !== stats.mtimeMs) throw new InputReadError(name, 'the file changed while it was being validated');
     const bytes = Buffer.alloc(span.length);

@@ -18,8 +18,7 @@ export async function readInputs(names: readonly string[], io: CliIo): Promise<I
       try {
         out.push({ name, text: await readFile(resolve(io.cwd, name), 'utf8') });
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new InputReadError(name, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err));
+        throw inputReadError(name, err);
       }
     }
   }
@@ -35,6 +34,12 @@ export class InputReadError extends Error {
     super(`${input}: cannot read: ${reason}`);
     this.name = 'InputReadError';
   }
+}
+
+/** The {@link InputReadError} for a file-system error met reading the input `name`. */
+export function inputReadError(name: string, err: unknown): InputReadError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new InputReadError(name, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err));
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {

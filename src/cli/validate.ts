@@ -8,7 +8,7 @@ import { parseJsonText } from '../stix/safe-json.js';
 import { validateStream } from '../stix/validate-stream.js';
 import type { TextChunks } from '../stix/validate-stream.js';
 import type { RecordJudge } from '../stix/record-verdict.js';
-import type { TextSpan } from '../stix/input-checks.js';
+import type { ReadBack } from '../stix/input-checks.js';
 import { defaultValidateThreads, ValidatePool } from './validate-pool.js';
 import { countText } from './count-text.js';
 import { EXIT, UsageError, parseOptions } from './io.js';
@@ -101,7 +101,7 @@ export async function validateInput(
   report: (d: ParseDiagnostic) => void,
   placed: (d: ParseDiagnostic) => boolean = () => true,
   judge?: RecordJudge,
-  readBack?: (span: TextSpan) => string,
+  readBack?: ReadBack,
 ): Promise<number> {
   // Objects that only fail through --strict promotion: the lenient validator counted them valid.
   const lenientFailed = new Set<string>();

@@ -21,6 +21,7 @@ export type { StreamSummary, TextChunks, ValidateStreamOptions } from './validat
 export { judgeRecords } from './record-verdict.js';
 export type { RecordBatch, RecordJudge, RecordJudging, RecordVerdict } from './record-verdict.js';
 export { InputChecks } from './input-checks.js';
+export type { ReadBack, TextSpan } from './input-checks.js';
 export type { ParseOptions, ParseResult, ParseDiagnostic } from './parse.js';
 export { schemaDiagnostics, hasSchemaForType } from './schemas.js';
 

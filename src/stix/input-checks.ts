@@ -8,7 +8,7 @@ import { isScoType } from './types/index.js';
 
 /**
  * One version of an object: where it was, and its content: the object, a digest of the text it was read from, or
- * where that text lies in the input (to be read back, see {@link InputChecks.readBack}).
+ * where that text lies in the input (to be read back, see {@link ReadBack}).
  */
 interface Version {
   readonly modified: string;
@@ -23,6 +23,12 @@ export interface TextSpan {
   readonly offset: number;
   readonly length: number;
 }
+
+/**
+ * For an input that can be read again (a regular file): the text of its bytes at `span`, decoded as they were when
+ * first read (throwing when the input changed since).
+ */
+export type ReadBack = (span: TextSpan) => string;
 
 /** What an object's check across the input needs of it: {@link InputChecks.add}'s reading, made where the object is. */
 export interface VersionNote {
@@ -102,13 +108,7 @@ export class InputChecks implements ObjectChecks {
   readonly #bundleIs20: boolean;
   #recordText: string | undefined;
   #recordSpan: TextSpan | undefined;
-
-  /**
-   * For an input that can be read again (a regular file): the text of the bytes at `span`, decoded as they were when
-   * first read. With it, versions whose text has a span are kept as that span and compared by reading both texts
-   * when a second version with the same id and modified turns up, instead of hashing every object's text.
-   */
-  readBack: ((span: TextSpan) => string) | undefined;
+  readonly #readBack: ReadBack | undefined;
 
   /**
    * How a message names another object of the input: its pointer by default; NDJSON readers name its line instead
@@ -116,9 +116,15 @@ export class InputChecks implements ObjectChecks {
    */
   describe: (pointer: string) => string = (pointer) => pointer || '/';
 
-  /** @param bundleSpecVersion the `spec_version` of the enclosing bundle, when there is one (2.0 bundles had it). */
-  constructor(bundleSpecVersion?: unknown) {
+  /**
+   * @param bundleSpecVersion the `spec_version` of the enclosing bundle, when there is one (2.0 bundles had it).
+   * @param readBack for an input that can be read again: versions whose text has a span ({@link recordText}) are kept
+   *   as that span and compared by reading both texts back when a second version with the same id and modified turns
+   *   up, instead of hashing every object's text.
+   */
+  constructor(bundleSpecVersion?: unknown, readBack?: ReadBack) {
     this.#bundleIs20 = bundleSpecVersion === '2.0';
+    this.#readBack = readBack;
   }
 
   /**
@@ -161,7 +167,7 @@ export class InputChecks implements ObjectChecks {
     // The schema judges the timestamp; any string names a version here.
     if (typeof modified !== 'string') return;
     const text = this.#recordText;
-    const span = this.readBack === undefined ? undefined : this.#recordSpan;
+    const span = this.#readBack === undefined ? undefined : this.#recordSpan;
     let version: Version;
     if (text === undefined) version = { modified, pointer, object: obj };
     else if (span !== undefined) version = { modified, pointer, span };
@@ -171,7 +177,7 @@ export class InputChecks implements ObjectChecks {
 
   /**
    * {@link add} for an object read elsewhere (a worker thread), from its {@link versionNoteOf}. A note without a
-   * digest comes with the object's text and its span in an input that {@link readBack} reads again.
+   * digest comes with the object's text and its span in an input that can be read back (see the constructor).
    */
   addNote(note: VersionNote, pointer: string, out: Diagnostic[], source?: { readonly text: string; readonly span: TextSpan }): void {
     if (note.languageContent !== undefined) this.#languageContents.push({ pointer, ...note.languageContent });
@@ -206,8 +212,9 @@ export class InputChecks implements ObjectChecks {
       return first.object !== undefined && later.object !== undefined && canonicalJson(first.object) === canonicalJson(later.object);
     }
     if (first.digest !== undefined && later.digest !== undefined) return first.digest === later.digest;
+    // A version has a digest or a span, never both.
     const laterText = text ?? this.#textOf(later);
-    const firstText = first.span !== undefined && first.digest === undefined ? this.#textOf(first) : undefined;
+    const firstText = this.#textOf(first);
     if (firstText !== undefined && laterText !== undefined) return firstText === laterText;
     // One side is known by its digest only: the other's text is hashed the same way.
     const firstDigest = first.digest ?? (firstText === undefined ? undefined : textDigest(firstText));
@@ -216,7 +223,7 @@ export class InputChecks implements ObjectChecks {
   }
 
   #textOf(version: Version): string | undefined {
-    return version.span === undefined || this.readBack === undefined ? undefined : this.readBack(version.span);
+    return version.span === undefined || this.#readBack === undefined ? undefined : this.#readBack(version.span);
   }
 
   /** The `modified` of every version of `id` seen, in input order. */

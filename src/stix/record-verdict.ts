@@ -94,19 +94,26 @@ class NoteTaker implements ObjectChecks {
   }
 }
 
+/**
+ * The JSON-level findings of one object `JSON.parse` read from `text` at `pointer` (nesting `startDepth` deep): a
+ * member name written twice, then what makes the value unsafe (too deep, prototype keys, inexact numbers; unsafe
+ * keys are removed). Returns true when the value is safe, so that the STIX rules may judge it.
+ */
+export function jsonFindingsInto(value: unknown, text: string, pointer: string, safety: { readonly maxDepth: number; readonly startDepth: number }, found: Diagnostic[]): boolean {
+  const members = cleanJsonMemberCount(value, safety);
+  const duplicate = duplicateKeyIn(text, value, members < 0 ? undefined : members);
+  if (duplicate !== undefined) found.push(duplicateKeyDiagnostic(pointer + duplicate));
+  if (members >= 0) return true;
+  checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
+  return false;
+}
+
 function judgeRecord(text: string, line: number, pointer: string, judging: RecordJudging): RecordVerdict {
   const parsed = parseJsonText(text, pointer, line - 1);
   if (!parsed.ok) return parsed.diagnostic === undefined ? { kind: 'not-json' } : { kind: 'not-json', diagnostic: parsed.diagnostic };
   const value = parsed.value;
   const found: ParseDiagnostic[] = [];
-  const safety = { maxDepth: judging.maxDepth ?? DEFAULT_MAX_DEPTH, startDepth: 1 };
-  const members = cleanJsonMemberCount(value, safety);
-  const duplicate = duplicateKeyIn(text, value, members < 0 ? undefined : members);
-  if (duplicate !== undefined) found.push(duplicateKeyDiagnostic(pointer + duplicate));
-  if (members < 0) {
-    checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
-    return { kind: 'judged', found, stix20: false };
-  }
+  if (!jsonFindingsInto(value, text, pointer, { maxDepth: judging.maxDepth ?? DEFAULT_MAX_DEPTH, startDepth: 1 }, found)) return { kind: 'judged', found, stix20: false };
   const taker = new NoteTaker(text, judging.digests !== false);
   validateObjectInto(value, pointer, found, { strict: judging.strict }, taker);
   return {

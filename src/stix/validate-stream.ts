@@ -1,15 +1,15 @@
 import { StringDecoder } from 'node:string_decoder';
 import { joinPointer } from './diagnostic.js';
 import { DocumentScanner } from './document-scanner.js';
-import { duplicateKeyDiagnostic, duplicateKeyIn } from './duplicate-keys.js';
 import type { DocumentShape, TextPosition } from './document-scanner.js';
 import { InputChecks } from './input-checks.js';
-import type { TextSpan } from './input-checks.js';
+import type { ReadBack, TextSpan } from './input-checks.js';
 import { locatePointers } from './text-positions.js';
 import { rememberSourceText } from './source-text.js';
 import { parse } from './parse.js';
 import type { ParseDiagnostic } from './safe-json.js';
-import { checkJsonValue, cleanJsonMemberCount, DEFAULT_MAX_DEPTH, lineColumn, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
+import { checkJsonValue, DEFAULT_MAX_DEPTH, lineColumn, parseJsonText, UNSAFE_KEYS } from './safe-json.js';
+import { jsonFindingsInto } from './record-verdict.js';
 import type { RecordJudge, RecordVerdict } from './record-verdict.js';
 import { envelopeWarning, validateBundleEnvelopeInto, validateObjectInto } from './validate.js';
 
@@ -54,7 +54,7 @@ export interface ValidateStreamOptions {
    * then kept for `duplicate-version` as where they lie, not as a SHA-1 of their text, and two of them are read back
    * and compared only when they share id and modified.
    */
-  readonly readBack?: (span: TextSpan) => string;
+  readonly readBack?: ReadBack;
 }
 
 /** One object as {@link ValidateStreamOptions.onObject} receives it. */
@@ -156,7 +156,7 @@ class StreamValidator {
   readonly #strict: boolean;
   readonly #maxDepth: number;
   readonly #maxLine: number;
-  #checks = new InputChecks();
+  #checks: InputChecks;
   readonly #scanner: DocumentScanner;
   #ndjson = false;
   /** NDJSON text not yet split into lines. */
@@ -204,7 +204,7 @@ class StreamValidator {
 
   constructor(options: ValidateStreamOptions) {
     this.#options = options;
-    this.#checks.readBack = options.readBack;
+    this.#checks = new InputChecks(undefined, options.readBack);
     this.#describeRecords();
     this.#strict = options.strict === true;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -369,8 +369,7 @@ class StreamValidator {
     const members = parsed.value as Record<string, unknown>;
     const type = members['type'];
     if (type !== undefined && type !== 'bundle') return false;
-    this.#checks = new InputChecks(members['spec_version']);
-    this.#checks.readBack = this.#options.readBack;
+    this.#checks = new InputChecks(members['spec_version'], this.#options.readBack);
     this.#listPointer = '/objects';
     return true;
   }
@@ -642,18 +641,12 @@ class StreamValidator {
   /** Validates one parsed object (NDJSON record or list element) read from `text`, counting it when clean. */
   #judge(value: unknown, text: string, pointer: string, depth: number, at: TextPosition | undefined, record?: number, span?: TextSpan): void {
     const found: ParseDiagnostic[] = [];
-    const safety = { maxDepth: this.#maxDepth, startDepth: depth };
     let clean = true;
-    const members = cleanJsonMemberCount(value, safety);
-    const duplicate = duplicateKeyIn(text, value, members < 0 ? undefined : members);
-    if (duplicate !== undefined) found.push(duplicateKeyDiagnostic(pointer + duplicate));
-    if (members >= 0) {
+    if (jsonFindingsInto(value, text, pointer, { maxDepth: this.#maxDepth, startDepth: depth }, found)) {
       const stix20 = this.#checks.stix20Objects;
       this.#checks.recordText(text, span);
       validateObjectInto(value, pointer, found, { strict: this.#strict }, this.#checks);
       if (this.#checks.stix20Objects > stix20) clean = false;
-    } else {
-      checkJsonValue(value, pointer, found, { ...safety, removeUnsafeKeys: true });
     }
     this.#judged(found, clean, value, text, pointer, at, record);
   }
