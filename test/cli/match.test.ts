@@ -18,10 +18,10 @@ const KEY = ['--key', 'fmf-2026q2:env:FMF_KEY'];
 
 // Lab B's requests: four accounts behind Lab A's relay range, one benign account, one line that is not JSON.
 const LOGS = [
-  ...['b-1', 'b-2', 'b-3', 'b-4'].map((a, i) =>
+  ...['user-b1', 'user-b2', 'user-b3', 'user-b4'].map((a, i) =>
     JSON.stringify({ timestamp: `2026-03-20T12:0${i}:00Z`, account_id: a, client_ip: `198.51.100.${10 + i}`, model: 'orion-4', input_tokens: 10, output_tokens: 20 }),
   ),
-  JSON.stringify({ timestamp: '2026-03-20T12:30:00Z', account_id: 'b-benign', client_ip: '192.0.2.7', model: 'orion-4', input_tokens: 10, output_tokens: 20 }),
+  JSON.stringify({ timestamp: '2026-03-20T12:30:00Z', account_id: 'user-benign', client_ip: '192.0.2.7', model: 'orion-4', input_tokens: 10, output_tokens: 20 }),
   'this line is not JSON',
 ].join('\n');
 
@@ -49,13 +49,14 @@ describe('distill-intel match (built CLI)', () => {
     expect(r.stderr).toMatch(/^requests\.jsonl:6: /m);
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'REPORT.json'), 'utf8')) as { matches: Array<{ object: string; accounts: Array<{ account_id: string }> }>; input: { bad_lines: number; first_bad_lines: Array<{ line: number }> } };
-    expect(report.matches.map((m) => [m.object, m.accounts.map((a) => a.account_id)])).toEqual([[hydra.indicators[0]!.id, ['b-1', 'b-2', 'b-3', 'b-4']]]);
+    expect(report.matches.map((m) => [m.object, m.accounts.map((a) => a.account_id)])).toEqual([[hydra.indicators[0]!.id, ['user-b1', 'user-b2', 'user-b3', 'user-b4']]]);
     expect(report.input.first_bad_lines.map((b) => b.line)).toEqual([6]);
     const text = readFileSync(join(dir, 'SIGHTINGS.json'), 'utf8');
     const bundle = JSON.parse(text) as { objects: Array<Record<string, unknown>> };
     const sighting = bundle.objects.find((o) => o['type'] === 'sighting')!;
     expect(sighting).toMatchObject({ sighting_of_ref: hydra.indicators[0]!.id, count: 4 });
-    for (const secret of ['b-1', '198.51.100.10', 'b-benign']) expect(text.includes(secret)).toBe(false);
+    // Account names hold letters outside hex so that no random UUID can contain one by chance.
+    for (const secret of ['user-b1', '198.51.100.10', 'user-benign']) expect(text.includes(secret)).toBe(false);
   }, 120_000);
 
   it('refuses a missing key, a short key and a missing identity with usage errors', async () => {

@@ -86,7 +86,7 @@ describe('aiServiceAccountFromRaw pseudonymises on the way in', () => {
   it('keeps nothing raw', () => {
     const acct = aiServiceAccountFromRaw(raw, key);
     const text = JSON.stringify(acct);
-    for (const secret of ['lc-edu-40100', 'Student01', 'student01', '4111', 'sk-test', 'edu-ring-3']) expect(text).not.toContain(secret);
+    for (const secret of ['lc-edu-40100', 'Student01', 'student01', '4111 1111', '4111-1111-1111', 'sk-test', 'edu-ring-3']) expect(text).not.toContain(secret);
     expect(acct.signup_email_domain).toBe('mailbox.example.com');
     expect(acct.account_pseudonym).toBe(P('lc-edu-40100'));
     // Both spellings of the card are one instrument.
