@@ -188,9 +188,22 @@ async function packageVersion(): Promise<string> {
   return pkg.version;
 }
 
+/**
+ * `distill-intel validate big.ndjson | head`: the reader closed the pipe. Nothing more can be written, so the work
+ * stops at once with one line instead of an unhandled-error trace; any other failure of standard output is one line
+ * and exit 3 too (the output could not be written).
+ */
+function stopOnClosedOutput(err: NodeJS.ErrnoException): void {
+  const why = err.code === 'EPIPE' ? 'its reader closed standard output (EPIPE)' : `standard output failed: ${err.message}`;
+  // Standard error is synchronous for files, pipes and terminals on POSIX: the line is out before the exit.
+  process.stderr.write(`distill-intel: stopped: ${why}\n`);
+  process.exit(EXIT.failure);
+}
+
 // Run only when executed as the bin (the bin is a symlink in node_modules/.bin, hence realpath).
 const invokedPath = process.argv[1] === undefined ? undefined : realpathSync(process.argv[1]);
 if (invokedPath === fileURLToPath(import.meta.url)) {
+  process.stdout.on('error', stopOnClosedOutput);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
