@@ -2,7 +2,7 @@
  * bench/validate-command: the `distill-intel validate big.ndjson` command users run, timed end to end (process
  * start-up, reading, validation, report) on 100,000 corpus-shaped objects, beside `JSON.parse` of the same lines.
  *
- *   npm run build && node --import ./bench/register.js bench/validate-command.ts [count] [rounds]
+ *   npm run build && node --import ./bench/register.js bench/validate-command.ts [count] [rounds] [--instructions]
  *
  * Target (issue 13): the command takes at most 3x the JSON.parse of the same lines, start-up included, and its memory
  * is bounded by the largest object, not by the file. Two baselines are printed: JSON.parse of every line in this
@@ -22,8 +22,12 @@ import { once } from 'node:events';
 import { corpusShapedObjects } from './corpus-shapes.js';
 import { defaultValidateThreads } from '../src/cli/validate-pool.js';
 
-const count = Number(process.argv[2] ?? 100_000);
-const rounds = Number(process.argv[3] ?? 5);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const count = Number(positional[0] ?? 100_000);
+const rounds = Number(positional[1] ?? 5);
+// Wall and CPU seconds move with whatever else the machine runs; instructions counted by valgrind do not (about 1% run
+// to run, from the JIT's timing), so --instructions adds one count of each process for a figure that holds under load.
+const countInstructions = process.argv.includes('--instructions');
 const cli = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'di-bench-validate-'));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -111,6 +115,19 @@ for (let r = 0; r < rounds; r++) {
   threaded.push(two.ms);
   threadedCpu.push(two.cpuMs);
 }
+/** Instructions one process executes (all its threads), counted by valgrind's callgrind; undefined without valgrind. */
+function instructions(args: string[]): number | undefined {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  const m = /Collected\s*:\s*(\d+)/.exec(r.stderr ?? '');
+  return r.error !== undefined || m === null ? undefined : Number(m[1]);
+}
+const counted = countInstructions
+  ? { base: instructions(['--input-type=module', '-e', baselineScript, file]), command: instructions([cli, 'validate', '--summary', file]) }
+  : undefined;
 const bundleRun = timed([cli, 'validate', '--summary', bundleFile]);
 await writeTenTimes(bigger, false);
 const big = timed([cli, 'validate', '--summary', bigger]);
@@ -146,4 +163,12 @@ const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 const mb = (n: number): string => `${(n / 1e6).toFixed(0)} MB`;
 console.log(`  peak RSS, NDJSON: ${mib(last.rssKiB)} on ${mb(bytes)}, ${mib(big.rssKiB)} on ${mb(10 * bytes)} (exit ${big.status})`);
 console.log(`  peak RSS, bundle: ${mib(bundleRun.rssKiB)} on ${mb(bytes)}, ${mib(bigBundle.rssKiB)} on ${mb(10 * bytes)} (exit ${bundleRun.status}, ${bigBundle.status}; ${(bundleRun.ms / 1000).toFixed(1)} s on ${mb(bytes)})`);
+if (counted !== undefined) {
+  const { base, command: cmd } = counted;
+  console.log(
+    base === undefined || cmd === undefined
+      ? '  instructions: valgrind is not installed or failed; no counts'
+      : `  instructions (valgrind callgrind, all threads): command ${(cmd / 1e9).toFixed(2)} G, reading node process ${(base / 1e9).toFixed(2)} G, ratio ${(cmd / base).toFixed(2)}x`,
+  );
+}
 console.log(`  command summary: ${summary}`);
