@@ -1,3 +1,4 @@
+import { entityCount } from './accounts.js';
 import type { AccountTable } from './accounts.js';
 import type { Detector, Finding } from './signals.js';
 
@@ -38,7 +39,7 @@ export class SignupBurstDetector implements Detector<AccountTable> {
       const total = [...c.windows.values()].reduce((n, l) => n + l.length, 0);
       const usual = total / windows;
       for (const [w, accounts] of c.windows) {
-        const customers = new Set(accounts.map((i) => table.get(i).entity)).size;
+        const customers = entityCount(table, accounts);
         if (customers < BURST_MIN_ACCOUNTS || customers < BURST_RATIO * usual) continue;
         out.push({
           signal: 'signup-burst',

@@ -9,41 +9,43 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
 /**
- * End of the number `/[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?%?/i` would match at `p`, or `p` when it does
- * not match there. Every repetition in it is greedy and every later part optional, so the regular expression's first
- * match is the longest run this reads.
+ * End of the number `/[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?%?/i` would match at `p` in `s[0, n)`, or `p`
+ * when it does not match there. Every repetition in it is greedy and every later part optional, so the regular
+ * expression's first match is the longest run this reads. Reads stop at `n`: a read past the end of a string gives
+ * `NaN`, and the first such read throws the optimised code away.
  */
-function numberEnd(s: string, p: number): number {
+function numberEnd(s: string, p: number, n: number): number {
+  const at = (k: number) => (k < n ? s.charCodeAt(k) : -1);
   let i = p;
-  const first = s.charCodeAt(i);
+  const first = at(i);
   // A sign counts only with a number after it (without it the match would start at the sign, which no number does).
   if (first === 0x2d || first === 0x2b) i++;
   let j: number;
-  if (isDigit(s.charCodeAt(i))) {
+  if (isDigit(at(i))) {
     j = i + 1;
-    for (let c = s.charCodeAt(j); isDigit(c) || c === 0x2c || c === 0x5f; c = s.charCodeAt(++j));
-    if (s.charCodeAt(j) === 0x2e && isDigit(s.charCodeAt(j + 1))) {
+    for (let c = at(j); isDigit(c) || c === 0x2c || c === 0x5f; c = at(++j));
+    if (at(j) === 0x2e && isDigit(at(j + 1))) {
       j += 2;
-      while (isDigit(s.charCodeAt(j))) j++;
+      while (isDigit(at(j))) j++;
     }
-  } else if (s.charCodeAt(i) === 0x2e && isDigit(s.charCodeAt(i + 1))) {
+  } else if (at(i) === 0x2e && isDigit(at(i + 1))) {
     j = i + 2;
-    while (isDigit(s.charCodeAt(j))) j++;
+    while (isDigit(at(j))) j++;
   } else {
     return p;
   }
-  const e = s.charCodeAt(j);
+  const e = at(j);
   if (e === 0x65 || e === 0x45) {
     let k = j + 1;
-    const sign = s.charCodeAt(k);
+    const sign = at(k);
     if (sign === 0x2d || sign === 0x2b) k++;
-    if (isDigit(s.charCodeAt(k))) {
+    if (isDigit(at(k))) {
       k++;
-      while (isDigit(s.charCodeAt(k))) k++;
+      while (isDigit(at(k))) k++;
       j = k;
     }
   }
-  if (s.charCodeAt(j) === 0x25) j++;
+  if (at(j) === 0x25) j++;
   return j;
 }
 
@@ -67,7 +69,7 @@ export function finishAsciiScaffold(text: string): string {
     const c = text.charCodeAt(p);
     // Only a digit, a sign or a point can start a number: other characters skip the number scanner.
     if (c <= 0x39 && (c >= 0x30 || c === 0x2d || c === 0x2b || c === 0x2e)) {
-      const end = numberEnd(text, p);
+      const end = numberEnd(text, p, n);
       if (end > p) {
         if (len > 0) buf[len++] = 0x20;
         for (let i = 0; i < 5; i++) buf[len++] = NUM[i] as number;
