@@ -1,7 +1,7 @@
 /**
  * bench/detect: simulated telemetry with ground truth through the whole detection path, scored.
  *
- *   node --import ./bench/register.js bench/detect/detect.ts [--requests N] [--accounts N] [--seed S] [--days D] [--stream | --pipe] [--max-heap MB]
+ *   node --import ./bench/register.js bench/detect/detect.ts [--requests N] [--accounts N] [--seed S] [--days D] [--runs N] [--stream | --pipe] [--max-heap MB]
  *
  * Writes the simulation to a temporary gzipped JSON Lines file (generation is not timed), runs bench/detect/run.ts
  * on it in a child process (gunzip, line splitting, JSON parsing, record checks, every detector, campaign assembly),
@@ -17,6 +17,10 @@
  * (bench/detect/emit.ts) writes JSON Lines into a pipe and the detection process reads them as `distill-intel detect -`
  * does (line splitting, JSON parsing, record checks, detectors; no gunzip). Peak memory is then the detection
  * process's own, and throughput is from uncompressed JSON Lines.
+ *
+ * --runs N (file runs only) detects the same file N times, each in a fresh child, and prints each run's throughput
+ * and their median (the host's speed drifts by a third from minute to minute, so one run says little); accuracy is
+ * scored on the first run, and every run must report the same campaigns.
  *
  * --max-heap caps the child's V8 old space (default 4096 MB): with room to spare V8 lets garbage pile up before
  * collecting it, so peak RSS says more about the collector's pacing than about what detection keeps; a cap, as a
@@ -43,9 +47,13 @@ const { values } = parseArgs({
     stream: { type: 'boolean', default: false },
     pipe: { type: 'boolean', default: false },
     'max-heap': { type: 'string', default: '4096' },
+    runs: { type: 'string', default: '1' },
   },
 });
 const requests = Number(values.requests);
+const runCount = Number(values.runs);
+if (!Number.isInteger(runCount) || runCount < 1) throw new Error(`--runs: expected a positive integer, got ${values.runs}`);
+if (runCount > 1 && (values.stream || values.pipe)) throw new Error('--runs applies to the gzip file run only (not with --stream or --pipe)');
 interface RunOutput {
   requests: number;
   accounts: number;
@@ -83,6 +91,8 @@ async function piped(args: readonly string[]): Promise<RunOutput> {
 
 let run: RunOutput;
 let truth: GroundTruth;
+/** Every detection of the file (--runs), in the order run. */
+const runs: RunOutput[] = [];
 const accounts = String(values.accounts ?? Math.max(1000, Math.round(requests / 400)));
 if (values.pipe) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-detect-'));
@@ -118,9 +128,15 @@ if (values.pipe) {
     `simulated ${truth.requests} requests over ${truth.accounts} accounts (${(bytes / truth.requests).toFixed(0)} bytes a line) in ${((performance.now() - gen0) / 1000).toFixed(1)} s\n`,
   );
   try {
-    run = child([file]);
+    for (let i = 0; i < runCount; i++) runs.push(child([file]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  run = runs[0] as RunOutput;
+  const campaigns = JSON.stringify(run.campaigns);
+  if (runs.some((r) => JSON.stringify(r.campaigns) !== campaigns)) {
+    process.stderr.write('the runs reported different campaigns for the same file: detection is meant to be deterministic\n');
+    process.exit(1);
   }
 }
 
@@ -144,8 +160,19 @@ process.stdout.write(
   `benign accounts flagged: ${benignFlagged.length} of ${truth.benign.accounts} (${((100 * benignFlagged.length) / truth.benign.accounts).toFixed(2)}%); ` +
     `heavy users: ${heavyFlagged} of ${heavy.size} (${heavy.size === 0 ? '0.00' : ((100 * heavyFlagged) / heavy.size).toFixed(2)}%); hard negatives flagged: ${hardNegatives}\n`,
 );
+const perCpuSecond = (r: RunOutput) => Math.round(r.requests / r.cpu_seconds);
+if (runs.length > 1) {
+  const rates = runs.map(perCpuSecond);
+  const sorted = [...rates].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
+  process.stdout.write(
+    `throughput of ${runs.length} runs: ${rates.map((x) => x.toLocaleString('en')).join(', ')} requests per CPU second end to end from gzip JSON Lines; ` +
+      `median ${median.toLocaleString('en')} (${runs.map((r) => r.cpu_seconds.toFixed(1)).join(', ')} s CPU)\n`,
+  );
+}
 process.stdout.write(
-  `throughput: ${Math.round(run.requests / run.cpu_seconds).toLocaleString('en')} requests per CPU second ${values.stream ? 'in the detector (streamed from the simulator, no file)' : values.pipe ? 'from JSON Lines on a pipe (no gunzip)' : 'end to end from gzip JSON Lines'} ` +
+  `throughput${runs.length > 1 ? ' (first run)' : ''}: ${perCpuSecond(run).toLocaleString('en')} requests per CPU second ${values.stream ? 'in the detector (streamed from the simulator, no file)' : values.pipe ? 'from JSON Lines on a pipe (no gunzip)' : 'end to end from gzip JSON Lines'} ` +
     `(${run.cpu_seconds.toFixed(1)} s CPU, of which ${run.cpu_seconds_finish.toFixed(1)} s forming campaigns; ${run.wall_seconds.toFixed(1)} s wall); ${run.bad_lines} bad lines\n`,
 );
 process.stdout.write(`peak memory: ${run.peak_rss_mb.toFixed(0)} MB RSS, ${run.peak_heap_mb.toFixed(0)} MB heap (sampled) for ${run.requests} requests over ${run.accounts} accounts\n`);
