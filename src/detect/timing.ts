@@ -24,14 +24,6 @@ const PHASE_MS = 10_000;
 /** Active minutes remembered per account; busier accounts are not synchronised in this sense anyway. */
 const MAX_MINUTES = 256;
 
-interface TimingState {
-  phases: Uint16Array;
-  hours: number;
-  lastHourPhase: number;
-  minutes: number[];
-  lastMinute: number;
-}
-
 function hotThreshold(median: number): number {
   return median + 6 * Math.sqrt(median) + 8;
 }
@@ -44,7 +36,22 @@ function median(values: readonly number[]): number {
 
 export class TimingDetector implements Detector<AccountTable> {
   readonly name = 'timing';
-  private readonly state: Array<TimingState | undefined> = [];
+  /**
+   * Per account, by index, in arrays rather than an object each: every request touches its account's entries, and a
+   * typed array's slot is one memory access where an object holding a typed array was three (the object, the array,
+   * its storage), each a likely cache miss once parsing has run between two batches. `phases` holds
+   * {@link PHASES} counters per account (requests of distinct (hour, phase) pairs), `hours` the active hours,
+   * `lastHourPhase` and `lastMinute` what was counted last (-1 before the first request), `minutes` the active
+   * minutes (at most {@link MAX_MINUTES} + 1).
+   */
+  private capacity = 0;
+  private phases = new Uint16Array(0);
+  private hours = new Int32Array(0);
+  private lastHourPhase = new Float64Array(0);
+  private lastMinute = new Float64Array(0);
+  private readonly minutes: Array<number[] | undefined> = [];
+  /** One past the highest account index seen. */
+  private accounts = 0;
   private readonly phaseCounts = new Float64Array(PHASES);
   private readonly minuteCounts = new Map<number, number>();
   /**
@@ -60,31 +67,54 @@ export class TimingDetector implements Detector<AccountTable> {
   }
 
   add(r: TelemetryRecord, a: AccountState): void {
-    let s = this.state[a.index];
-    if (s === undefined) {
-      s = { phases: new Uint16Array(PHASES), hours: 0, lastHourPhase: -1, minutes: [], lastMinute: -1 };
-      this.state[a.index] = s;
-    }
+    const i = a.index;
+    if (i >= this.capacity) this.grow(i + 1);
+    if (i >= this.accounts) this.accounts = i + 1;
     const hour = Math.floor(r.timestamp / 3_600_000);
     const phase = Math.floor((r.timestamp - hour * 3_600_000) / PHASE_MS);
     const hourPhase = hour * PHASES + phase;
-    if (hourPhase !== s.lastHourPhase) {
-      if (Math.floor(s.lastHourPhase / PHASES) !== hour) s.hours++;
-      s.lastHourPhase = hourPhase;
+    const last = this.lastHourPhase[i] as number;
+    if (hourPhase !== last) {
+      if (Math.floor(last / PHASES) !== hour) this.hours[i] = (this.hours[i] as number) + 1;
+      this.lastHourPhase[i] = hourPhase;
       this.phaseCounts[phase] = (this.phaseCounts[phase] as number) + 1;
-      if ((s.phases[phase] as number) < 65535) s.phases[phase] = (s.phases[phase] as number) + 1;
+      const slot = i * PHASES + phase;
+      if ((this.phases[slot] as number) < 65535) this.phases[slot] = (this.phases[slot] as number) + 1;
     }
     const minute = Math.floor(r.timestamp / 60_000);
-    if (minute !== s.lastMinute) {
-      s.lastMinute = minute;
+    if (minute !== this.lastMinute[i]) {
+      this.lastMinute[i] = minute;
       if (minute === this.runMinute) this.runCount++;
       else {
         this.flushMinute();
         this.runMinute = minute;
         this.runCount = 1;
       }
-      if (s.minutes.length <= MAX_MINUTES) s.minutes.push(minute);
+      let list = this.minutes[i];
+      if (list === undefined) {
+        list = [];
+        this.minutes[i] = list;
+      }
+      if (list.length <= MAX_MINUTES) list.push(minute);
     }
+  }
+
+  /** Makes room for accounts below `needed` (doubling, so growing costs a copy per doubling). */
+  private grow(needed: number): void {
+    const capacity = Math.max(needed, 2 * this.capacity, 64);
+    const phases = new Uint16Array(capacity * PHASES);
+    phases.set(this.phases);
+    this.phases = phases;
+    const hours = new Int32Array(capacity);
+    hours.set(this.hours);
+    this.hours = hours;
+    const lastHourPhase = new Float64Array(capacity).fill(-1);
+    lastHourPhase.set(this.lastHourPhase);
+    this.lastHourPhase = lastHourPhase;
+    const lastMinute = new Float64Array(capacity).fill(-1);
+    lastMinute.set(this.lastMinute);
+    this.lastMinute = lastMinute;
+    this.capacity = capacity;
   }
 
   private flushMinute(): void {
@@ -105,18 +135,21 @@ export class TimingDetector implements Detector<AccountTable> {
     // The hot phases are the same for every account: listed once, in order.
     const hotPhases: number[] = [];
     for (let p = 0; p < PHASES; p++) if ((this.phaseCounts[p] as number) >= limit) hotPhases.push(p);
-    for (const [index, s] of this.state.entries()) {
-      if (s === undefined || s.hours < 3) continue;
+    const phases = this.phases;
+    for (let index = 0; index < this.accounts; index++) {
+      const hours = this.hours[index] as number;
+      if (hours < 3) continue;
+      const base = index * PHASES;
       let best = -1;
       let bestCount = 0;
       for (const p of hotPhases) {
-        const c = (s.phases[p] as number) + (s.phases[(p + 1) % PHASES] as number);
+        const c = (phases[base + p] as number) + (phases[base + ((p + 1) % PHASES)] as number);
         if (c > bestCount) {
           bestCount = c;
           best = p;
         }
       }
-      if (best < 0 || bestCount < TIMING_SHARE * s.hours) continue;
+      if (best < 0 || bestCount < TIMING_SHARE * hours) continue;
       // Grouped on the hot phase (a pair counted with its neighbour, so jitter across a boundary still joins).
       const list = groups.get(best);
       if (list === undefined) groups.set(best, [index]);
@@ -144,10 +177,11 @@ export class TimingDetector implements Detector<AccountTable> {
     const uf = new UnionFind();
     const firstAt = new Map<number, number>();
     const synced: number[] = [];
-    for (const [index, s] of this.state.entries()) {
-      if (s === undefined || s.minutes.length < 4 || s.minutes.length > MAX_MINUTES) continue;
-      const hotMinutes = s.minutes.filter(hot);
-      if (hotMinutes.length < TIMING_SHARE * s.minutes.length) continue;
+    for (let index = 0; index < this.accounts; index++) {
+      const active = this.minutes[index];
+      if (active === undefined || active.length < 4 || active.length > MAX_MINUTES) continue;
+      const hotMinutes = active.filter(hot);
+      if (hotMinutes.length < TIMING_SHARE * active.length) continue;
       synced.push(index);
       for (const minute of hotMinutes) {
         const first = firstAt.get(minute);
@@ -159,7 +193,7 @@ export class TimingDetector implements Detector<AccountTable> {
     for (const accounts of uf.groups(synced)) {
       const customers = entityCount(table, accounts);
       if (customers < this.minCustomers) continue;
-      const minutes = new Set(accounts.flatMap((i) => (this.state[i] as TimingState).minutes.filter(hot)));
+      const minutes = new Set(accounts.flatMap((i) => (this.minutes[i] as number[]).filter(hot)));
       out.push({
         signal: 'synchronised-timing',
         key: `minutes:${Math.min(...minutes)}`,
