@@ -119,3 +119,53 @@ describe('validateStream with readBack', () => {
     await expect(failing).rejects.toThrow('input changed');
   });
 });
+
+describe('validateStream with readBack: ids with more than one version', () => {
+  const ID2 = 'identity--311b2d2d-f010-4473-83ec-000000000002';
+  const A = '2026-01-01T00:00:00.000Z';
+  const B = '2026-02-01T00:00:00.000Z';
+  const identity = (modified: string, name: string): string =>
+    JSON.stringify({ type: 'identity', spec_version: '2.1', id: ID2, created: A, modified, name });
+  const translation = (n: number, objectModified: string): string =>
+    JSON.stringify({
+      type: 'language-content',
+      spec_version: '2.1',
+      id: `language-content--0c2a6e4a-6a1f-4e8b-9c55-00000000000${n}`,
+      created: A,
+      modified: A,
+      object_ref: ID2,
+      object_modified: objectModified,
+      contents: { de: { name: 'Labor' } },
+    });
+  const lines = [
+    other(0),
+    other(1),
+    identity(A, 'Lab'), // 3: the first version of ID2
+    identity(B, 'Lab'), // 4: a second version: ID2 now has two
+    identity(A, 'Lab renamed'), // 5: version A again, other content
+    identity(B, 'Lab'), // 6: version B again, the same text
+    translation(1, B), // 7: names version B, which is present
+    translation(2, '2026-03-01T00:00:00.000Z'), // 8: names no version present
+  ];
+  const input = Buffer.from(lines.join('\n') + '\n');
+
+  async function findings(readBack: boolean): Promise<string[]> {
+    const ds: ParseDiagnostic[] = [];
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < input.length; i += 50) pieces.push(input.subarray(i, i + 50));
+    await validateStream(pieces, {
+      onDiagnostic: (d) => ds.push(d),
+      ...(readBack ? { readBack: (span: TextSpan) => input.toString('utf8', span.offset, span.offset + span.length) } : {}),
+    });
+    return ds.filter((d) => d.code === 'duplicate-version' || d.code === 'language-content-modified-mismatch').map((d) => `${d.line ?? 0} ${d.code}: ${d.message}`);
+  }
+
+  it('finds the first version of an id after it gained a second, and knows every version of it at the end', async () => {
+    const expected = [
+      `5 duplicate-version: ${ID2} version ${A} also occurs at line 3 with other content: id and modified name one version (§3.6), so a receiver keeps only one of them`,
+      `8 language-content-modified-mismatch: object_modified 2026-03-01T00:00:00.000Z matches no version of ${ID2} in this content (modified ${A}, ${B}) (§7.1)`,
+    ];
+    expect(await findings(true)).toEqual(expected);
+    expect(await findings(false)).toEqual(expected);
+  });
+});
