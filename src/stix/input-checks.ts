@@ -106,7 +106,8 @@ export class InputChecks implements ObjectChecks {
    */
   readonly #versions = new Map<string, Version | number | Map<string, Version>>();
   // Most ids of a feed come once. Their one version lives in these flat tables, not in an object with a span object
-  // each: the collector then moves only the id and modified strings (1-2% of validate's instructions on 100,000 objects).
+  // each: the collector then moves only the id and modified strings (1-2% of validate's instructions on 100,000
+  // objects).
   readonly #firstModified: string[] = [];
   readonly #firstPointer: string[] = [];
   readonly #firstOffset: number[] = [];
