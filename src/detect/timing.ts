@@ -24,6 +24,12 @@ const PHASE_MS = 10_000;
 /** Active minutes remembered per account; busier accounts are not synchronised in this sense anyway. */
 const MAX_MINUTES = 256;
 
+/** `larger` with `old`'s values at its start (the rest keeps what `larger` was filled with). */
+function copiedInto<T extends Uint16Array | Int32Array | Float64Array>(larger: T, old: T): T {
+  larger.set(old);
+  return larger;
+}
+
 function hotThreshold(median: number): number {
   return median + 6 * Math.sqrt(median) + 8;
 }
@@ -102,18 +108,10 @@ export class TimingDetector implements Detector<AccountTable> {
   /** Makes room for accounts below `needed` (doubling, so growing costs a copy per doubling). */
   private grow(needed: number): void {
     const capacity = Math.max(needed, 2 * this.capacity, 64);
-    const phases = new Uint16Array(capacity * PHASES);
-    phases.set(this.phases);
-    this.phases = phases;
-    const hours = new Int32Array(capacity);
-    hours.set(this.hours);
-    this.hours = hours;
-    const lastHourPhase = new Float64Array(capacity).fill(-1);
-    lastHourPhase.set(this.lastHourPhase);
-    this.lastHourPhase = lastHourPhase;
-    const lastMinute = new Float64Array(capacity).fill(-1);
-    lastMinute.set(this.lastMinute);
-    this.lastMinute = lastMinute;
+    this.phases = copiedInto(new Uint16Array(capacity * PHASES), this.phases);
+    this.hours = copiedInto(new Int32Array(capacity), this.hours);
+    this.lastHourPhase = copiedInto(new Float64Array(capacity).fill(-1), this.lastHourPhase);
+    this.lastMinute = copiedInto(new Float64Array(capacity).fill(-1), this.lastMinute);
     this.capacity = capacity;
   }
 
