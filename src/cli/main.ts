@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { closestWord } from '../closest-word.js';
+import * as cliIo from './io.js';
 import { EXIT, processIo, UsageError } from './io.js';
 import type { CliIo } from './io.js';
+import { loadCachedBundle } from './load-cached-bundle.js';
+import type * as ValidateCommand from './validate-command.js';
 /** What a sub-command module provides once loaded. */
 interface LoadedCommand {
   readonly help: string;
@@ -23,7 +26,7 @@ const COMMANDS: Record<string, Command> = {
   validate: {
     summary: 'validate STIX 2.1 objects, bundles, envelopes or NDJSON (and audit what a share would expose)',
     load: async () => {
-      const m = await import('./validate-command.js');
+      const m = await loadValidateCommand();
       return { help: m.VALIDATE_HELP, run: m.runValidate };
     },
   },
@@ -126,6 +129,17 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/**
+ * The `validate` command: from the CommonJS bundle the build writes beside this module, run with its V8 code cache
+ * (see load-cached-bundle.ts), or, where there is no bundle (run from the sources, or a dist/ built by tsc alone), from
+ * its module. The bundle gets this module's `io.js`, so a usage error it throws is a {@link UsageError} here.
+ */
+async function loadValidateCommand(): Promise<typeof ValidateCommand> {
+  const bundle = fileURLToPath(new URL('./validate-command.cjs', import.meta.url));
+  if (!existsSync(bundle)) return import('./validate-command.js');
+  return loadCachedBundle<typeof ValidateCommand>(bundle, { provided: { './io.js': cliIo } }).exports;
+}
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

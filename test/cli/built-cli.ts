@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Runs the CLI the way users run it: `node dist/cli/main.js`, the package's bin. `dist/` is built (tsc with
- * tsconfig.build.json) when it is missing or older than any file under src/; a lock directory keeps test files
- * running in parallel from building it twice at once.
+ * tsconfig.build.json, then the validate command's bundle and code cache as `npm run build` makes them) when it is
+ * missing or older than any file under src/ or scripts/; a lock directory keeps test files running in parallel from
+ * building it twice at once.
  */
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const MAIN = join(ROOT, 'dist/cli/main.js');
+/** Written last by the build: the validate command's code cache (scripts/bundle-validate.mjs). */
+const LAST_BUILT = join(ROOT, 'dist/cli/validate-command.cjs.cache');
 const LOCK = join(ROOT, '.build-lock');
 
 function newestSource(dir: string): number {
@@ -23,7 +26,9 @@ function newestSource(dir: string): number {
 }
 
 function fresh(): boolean {
-  return existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestSource(join(ROOT, 'src'));
+  if (!existsSync(MAIN) || !existsSync(LAST_BUILT)) return false;
+  const newest = Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'scripts')));
+  return statSync(MAIN).mtimeMs >= newest && statSync(LAST_BUILT).mtimeMs >= newest;
 }
 
 /** Builds dist/ unless it is up to date (waits for another test file's build when one is running). */
@@ -41,7 +46,10 @@ export async function ensureBuilt(): Promise<void> {
       continue;
     }
     try {
-      if (!fresh()) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+      if (!fresh()) {
+        execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+        execFileSync(process.execPath, [join(ROOT, 'scripts/bundle-validate.mjs')], { cwd: ROOT, stdio: 'pipe' });
+      }
       return;
     } finally {
       rmdirSync(LOCK);
