@@ -1,6 +1,6 @@
 /**
  * Writes dist/cli/validate-command.cjs, one CommonJS file holding the `validate` command and every module of this
- * package it imports (npm packages stay `require`s), then has scripts/warm-validate-cache.mjs make its V8 code cache
+ * package it imports, then has scripts/warm-validate-cache.mjs make its V8 code cache
  * (dist/cli/validate-command.cjs.cache). Run by `npm run build`, after tsc. `main` loads the command from this file
  * through src/cli/load-cached-bundle.ts: one file instead of some 80 modules, whose functions V8 finds compiled in the
  * cache instead of compiling them again, is most of the command's start-up.
@@ -14,8 +14,9 @@
  * the dev dependencies alone.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -23,6 +24,24 @@ const entry = fileURLToPath(new URL('../dist/cli/validate-command.js', import.me
 const shared = fileURLToPath(new URL('../dist/cli/io.js', import.meta.url));
 const outfile = fileURLToPath(new URL('../dist/cli/validate-command.cjs', import.meta.url));
 const warm = fileURLToPath(new URL('./warm-validate-cache.mjs', import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+/**
+ * npm packages the command runs while it loads, bundled so that their code is in the cache too: small, pure
+ * functions, where loading them as packages took about a tenth of the start-up (uuid is an ES module, which a
+ * CommonJS file loads through Node's ESM loader). Their licences go at the end of the bundle. Every other package
+ * stays a `require` of the installed package.
+ */
+const INLINED = ['uuid', 'date-fns'];
+const external = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })
+  .filter((name) => !INLINED.includes(name))
+  .flatMap((name) => [name, `${name}/*`]);
+const licences = INLINED.map((name) => {
+  const dir = dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  const file = ['LICENSE.md', 'LICENSE'].map((f) => join(dir, f)).find((f) => existsSync(f));
+  if (file === undefined) throw new Error(`bundle-validate: ${name} is bundled, but its licence file was not found in ${dir}`);
+  return `Bundled: ${name}\n\n${readFileSync(file, 'utf8').trim()}`;
+});
 
 /** @type {import('esbuild').Plugin} */
 const keepShared = {
@@ -36,20 +55,26 @@ const keepShared = {
 // warm-up cannot leave one behind.
 rmSync(`${outfile}.cache`, { force: true });
 
-await build({
+const result = await build({
   entryPoints: [entry],
+  metafile: true,
   outfile,
   bundle: true,
-  packages: 'external',
+  external,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  footer: { js: `/*\n${licences.join('\n\n').replaceAll('*/', '* /')}\n*/` },
   sourcemap: true,
   logLevel: 'warning',
   plugins: [keepShared],
 });
+
+// Only the packages named above may be in the bundle: any other would be a copy no dependency update reaches.
+const strays = Object.keys(result.metafile.inputs).filter((p) => /node_modules\//.test(p) && !INLINED.some((name) => p.includes(`node_modules/${name}/`)));
+if (strays.length > 0) throw new Error(`bundle-validate: packages bundled that should stay imports: ${strays.join(', ')}`);
 
 // In a process of its own, started as the bin starts (no NODE_OPTIONS): V8 refuses cached data made under other flags.
 const made = spawnSync(process.execPath, [warm], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
