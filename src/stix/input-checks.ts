@@ -4,6 +4,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { joinPointer } from './diagnostic.js';
 import { compareInstants, isValidTimestamp } from './rules/instants.js';
 import type { JsonObject } from './rules/rule.js';
+import { FirstVersions } from './first-versions.js';
 import { isScoType } from './types/index.js';
 
 /**
@@ -88,6 +89,16 @@ function textDigest(text: string): string {
   return hash('sha1', text, 'base64');
 }
 
+/** A first version read back: what {@link InputChecks} needs of it while it handles one later version. */
+interface HeldVersion {
+  readonly entry: number;
+  readonly id: unknown;
+  readonly modified: unknown;
+  readonly text: string;
+  /** The span of the version made of it when its id moved into the map. */
+  span?: TextSpan;
+}
+
 /**
  * What one input (a bundle, a list, a stream of NDJSON records, or a single object) carries across its objects, for
  * the checks no single object can answer:
@@ -97,21 +108,24 @@ function textDigest(text: string): string {
  *   present in the input.
  * - `stix-2.0-content` (error, once per input): STIX 2.0 objects, which are not judged by 2.1 rules.
  *
- * Memory grows with the number of versioned objects (one short key and digest each), never with their size.
+ * Memory grows with the number of versioned objects (a hash, a span and a pointer each; the id, `modified` and a
+ * digest for those read without a span), never with their size.
  */
 export class InputChecks implements ObjectChecks {
+  /** Every id seen with a `modified`, and where the text of its first version lies when that text can be read back. */
+  readonly #firsts: FirstVersions;
   /**
-   * The versions seen, by id: one, or by `modified` when an id comes with more than one (a map: bounded work). A
-   * number is the first version of an id read from an input that can be read back, kept in the `#first*` tables.
+   * Versions by exact id, for the ids {@link FirstVersions} does not answer alone: an id seen again (moved here with
+   * its first version), versions known by digest or object instead of by where their text lies, and ids the table
+   * refused (see {@link #refused}). One version, or a map by `modified` when an id comes with more than one.
    */
-  readonly #versions = new Map<string, Version | number | Map<string, Version>>();
-  // Most ids of a feed come once. Their one version lives in these flat tables, not in an object with a span object
-  // each: the collector then moves only the id and modified strings (1-2% of validate's instructions on 100,000
-  // objects).
-  readonly #firstModified: string[] = [];
-  readonly #firstPointer: string[] = [];
-  readonly #firstOffset: number[] = [];
-  readonly #firstLength: number[] = [];
+  readonly #versions = new Map<string, Version | Map<string, Version>>();
+  /** The table refused an id (input built to collide in its hash): new ids must then be looked up here too. */
+  #refused = false;
+  /** The id {@link #isId} confirms entries for. */
+  #lookingFor = '';
+  /** A first version read back while confirming an id, kept for the rest of the same call (one read-back, not two). */
+  #held: HeldVersion | undefined;
   readonly #languageContents: Array<{ readonly pointer: string; readonly ref: string; readonly modified: string }> = [];
   #stix20Count = 0;
   #stix20First = '';
@@ -131,10 +145,12 @@ export class InputChecks implements ObjectChecks {
    * @param readBack for an input that can be read again: versions whose text has a span ({@link recordText}) are kept
    *   as that span and compared by reading both texts back when a second version with the same id and modified turns
    *   up, instead of hashing every object's text.
+   * @param firsts the table of first versions (a new one by default; tests pass one with a short probe limit).
    */
-  constructor(bundleSpecVersion?: unknown, readBack?: ReadBack) {
+  constructor(bundleSpecVersion?: unknown, readBack?: ReadBack, firsts: FirstVersions = new FirstVersions()) {
     this.#bundleIs20 = bundleSpecVersion === '2.0';
     this.#readBack = readBack;
+    this.#firsts = firsts;
   }
 
   /**
@@ -178,8 +194,8 @@ export class InputChecks implements ObjectChecks {
     if (typeof modified !== 'string') return;
     const text = this.#recordText;
     const span = this.#readBack === undefined ? undefined : this.#recordSpan;
-    if (span !== undefined && text !== undefined) this.#addSpanVersion(id, modified, pointer, span, out, text);
-    else this.#addVersion(id, modified, pointer, text === undefined ? { modified, pointer, object: obj } : { modified, pointer, digest: textDigest(text) }, out, text);
+    if (span !== undefined && text !== undefined) this.#track(id, modified, pointer, { modified, pointer, span }, out, text);
+    else this.#track(id, modified, pointer, text === undefined ? { modified, pointer, object: obj } : { modified, pointer, digest: textDigest(text) }, out, text);
   }
 
   /**
@@ -190,29 +206,65 @@ export class InputChecks implements ObjectChecks {
     if (note.languageContent !== undefined) this.#languageContents.push({ pointer, ...note.languageContent });
     const { id, modified, digest } = note;
     if (modified === undefined) return;
-    if (digest !== undefined) this.#addVersion(id, modified, pointer, { modified, pointer, digest }, out);
-    else if (source !== undefined) this.#addSpanVersion(id, modified, pointer, source.span, out, source.text);
+    if (digest !== undefined) this.#track(id, modified, pointer, { modified, pointer, digest }, out);
+    else if (source !== undefined) this.#track(id, modified, pointer, { modified, pointer, span: source.span }, out, source.text);
   }
 
-  /** {@link add} of a version known by where its text lies: a first one goes into the flat tables. */
-  #addSpanVersion(id: string, modified: string, pointer: string, span: TextSpan, out: Diagnostic[], text: string): void {
-    if (this.#versions.has(id)) {
-      this.#addVersion(id, modified, pointer, { modified, pointer, span }, out, text);
-      return;
+  /**
+   * {@link add} of one version: a first version of an id goes into the table (by where its text lies, or, known
+   * otherwise, straight into the map); an id seen before has its versions compared in the map.
+   */
+  #track(id: string, modified: string, pointer: string, version: Version, out: Diagnostic[], text?: string): void {
+    try {
+      this.#lookingFor = id;
+      const entry = this.#firsts.find(id, this.#isId);
+      if (entry < 0) {
+        if (!this.#refused || !this.#versions.has(id)) {
+          const added = this.#firsts.add(id, pointer, version.span);
+          if (added >= 0) {
+            if (version.span === undefined) this.#versions.set(id, version);
+            return;
+          }
+          this.#refused = true;
+        }
+      } else if (!this.#firsts.moved(entry)) {
+        this.#move(entry, id);
+      }
+      this.#addVersion(id, modified, pointer, version, out, text);
+    } finally {
+      this.#held = undefined;
     }
-    this.#versions.set(id, this.#firstModified.length);
-    this.#firstModified.push(modified);
-    this.#firstPointer.push(pointer);
-    this.#firstOffset.push(span.offset);
-    this.#firstLength.push(span.length);
   }
 
-  /** The version stored under `id`, taking a first version out of the flat tables. */
+  /** Whether table entry `entry` is the one of {@link #lookingFor} (its hash matched). */
+  readonly #isId = (entry: number): boolean => {
+    if (this.#firsts.moved(entry)) return this.#versions.has(this.#lookingFor);
+    return this.#firstOf(entry).id === this.#lookingFor;
+  };
+
+  /** The id, modified and text of an entry's first version, read back (once per call, see {@link #held}). */
+  #firstOf(entry: number): HeldVersion {
+    if (this.#held?.entry === entry) return this.#held;
+    const text = (this.#readBack as ReadBack)(this.#firsts.span(entry));
+    // The text was parsed and judged when first read, and reading back fails if the file changed since.
+    const value = JSON.parse(text) as unknown;
+    const obj = value !== null && typeof value === 'object' ? (value as JsonObject) : {};
+    this.#held = { entry, id: obj['id'], modified: obj['modified'], text };
+    return this.#held;
+  }
+
+  /** An id seen again: its first version moves from the table into the map, where its versions are compared. */
+  #move(entry: number, id: string): void {
+    const first = this.#firstOf(entry);
+    const span = this.#firsts.span(entry);
+    first.span = span;
+    this.#versions.set(id, { modified: String(first.modified), pointer: this.#firsts.pointer(entry), span });
+    this.#firsts.markMoved(entry);
+  }
+
+  /** The versions of `id` seen so far, from the map. */
   #stored(id: string): Version | Map<string, Version> | undefined {
-    const known = this.#versions.get(id);
-    if (typeof known !== 'number') return known;
-    const span = { offset: this.#firstOffset[known] as number, length: this.#firstLength[known] as number };
-    return { modified: this.#firstModified[known] as string, pointer: this.#firstPointer[known] as string, span };
+    return this.#versions.get(id);
   }
 
   #addVersion(id: string, modified: string, pointer: string, version: Version, out: Diagnostic[], text?: string): void {
@@ -251,11 +303,20 @@ export class InputChecks implements ObjectChecks {
   }
 
   #textOf(version: Version): string | undefined {
+    if (version.span !== undefined && version.span === this.#held?.span) return this.#held.text;
     return version.span === undefined || this.#readBack === undefined ? undefined : this.#readBack(version.span);
   }
 
   /** The `modified` of every version of `id` seen, in input order. */
   #modifiedOf(id: string): string[] | undefined {
+    this.#lookingFor = id;
+    const entry = this.#firsts.find(id, this.#isId);
+    if (entry >= 0 && !this.#firsts.moved(entry)) {
+      const modified = this.#firstOf(entry).modified;
+      this.#held = undefined;
+      return [String(modified)];
+    }
+    if (entry < 0 && !this.#refused) return undefined;
     const known = this.#stored(id);
     if (known === undefined) return undefined;
     return known instanceof Map ? [...known.keys()] : [known.modified];
