@@ -14,7 +14,7 @@
  * the dev dependencies alone.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,7 @@ const keepShared = {
 rmSync(`${outfile}.cache`, { force: true });
 
 const result = await build({
+  write: false,
   entryPoints: [entry],
   metafile: true,
   outfile,
@@ -65,12 +66,20 @@ const result = await build({
   format: 'cjs',
   target: 'node20',
   define: { 'import.meta.url': '__importMetaUrl' },
+  // ASCII source (non-ASCII characters escaped): Node reads it as one byte a character, V8 keeps it so.
+  charset: 'ascii',
   banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   footer: { js: `/*\n${licences.join('\n\n').replaceAll('*/', '* /')}\n*/` },
   sourcemap: true,
   logLevel: 'warning',
   plugins: [keepShared],
 });
+
+// Comments esbuild keeps are written as they are; the rest of the file is ASCII already (charset above).
+for (const out of result.outputFiles) {
+  const text = out.path === outfile ? out.text.replace(/[\u0080-\uffff]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`) : out.text;
+  writeFileSync(out.path, text);
+}
 
 // Only the packages named above may be in the bundle: any other would be a copy no dependency update reaches.
 const strays = Object.keys(result.metafile.inputs).filter((p) => /node_modules\//.test(p) && !INLINED.some((name) => p.includes(`node_modules/${name}/`)));

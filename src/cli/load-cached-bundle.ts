@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -103,7 +104,8 @@ export function loadCachedBundle<T>(file: string, options: LoadBundleOptions = {
   // Hashed as read: hashing the decoded string would encode it back to UTF-8 first.
   const bytes = readFileSync(file);
   const digest = sourceDigest(bytes);
-  const source = bytes.toString('utf8');
+  // An ASCII file (as the build writes it) read as Latin-1 is the same text, decoded faster into a one-byte string.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const cached = options.useCache === false ? 'absent' : readCache(options.cacheFile ?? codeCacheFile(file), digest);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,

@@ -59,6 +59,12 @@ describe('loadCachedBundle', () => {
     expect(loaded.digest).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
   });
 
+  it('reads a bundle that is not ASCII as UTF-8', () => {
+    const file = writeBundle(`// \u00a73.2\n${bundleSource('na\u00efve \u00a7 \u{1f512}')}`);
+    const loaded = loadCachedBundle<Exports>(file, { provided: { './io.js': {} } });
+    expect(loaded.exports.answer()).toBe('na\u00efve \u00a7 \u{1f512}');
+  });
+
   it('uses a cache made from the same source', () => {
     const source = bundleSource('cached');
     const maker = writeBundle(source);
