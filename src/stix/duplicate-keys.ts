@@ -81,11 +81,17 @@ function memberCount(value: unknown): number {
 
 // A member name ends with an unescaped quote followed by a colon; inside a string a quote is always escaped.
 const NAME_END = /"[ \t\r\n]*:/g;
+const SPACED_NAME_END = /"[ \t\r\n]+:/;
 
 /** Member names written in JSON text that `JSON.parse` has accepted, duplicates included. */
 function nameCount(text: string): number {
-  // Without an escaped quote in the text, every match ends a name: one native pass, no loop in JavaScript.
-  if (!text.includes('\\"')) return text.match(NAME_END)?.length ?? 0;
+  // Without an escaped quote, or white space between a name and its colon, every `":` ends a name. Counted with
+  // indexOf, not collected with match(): its array of matched strings was 14% of what the validate command allocates.
+  if (!text.includes('\\"') && !SPACED_NAME_END.test(text)) {
+    let count = 0;
+    for (let i = text.indexOf('":'); i >= 0; i = text.indexOf('":', i + 2)) count++;
+    return count;
+  }
   let count = 0;
   NAME_END.lastIndex = 0;
   for (let m = NAME_END.exec(text); m !== null; m = NAME_END.exec(text)) {
@@ -98,8 +104,8 @@ function nameCount(text: string): number {
 
 /**
  * The pointer (relative to the text's root) of a member name that occurs twice in one object of `text`, which
- * `JSON.parse` read as `value`; `undefined` when every name is unique. The common case costs one native regular
- * expression scan: the text's names are counted and compared with the names `JSON.parse` kept, and only a difference
+ * `JSON.parse` read as `value`; `undefined` when every name is unique. The common case costs native scans of the
+ * text and no allocation: the text's names are counted and compared with the names `JSON.parse` kept, and only a difference
  * (a duplicate was merged away) runs the exact search. `members`, when the caller has counted them on a walk of its
  * own (`cleanJsonMemberCount`), saves the walk over the value.
  */

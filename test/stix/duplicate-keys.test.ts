@@ -14,6 +14,10 @@ describe('duplicateKeyIn', () => {
       ['{"name": "x", "na\\u006de": "y"}', '/name'],
       ['{"hashes": {"MD5": "x", "SHA-256": "y", "MD5": "z"}}', '/hashes/MD5'],
       ['[{"a": 1}, {"b": [{"c": 1, "c": 1}]}]', '/1/b/0/c'],
+      // White space between a name and its colon, with and without an escaped quote elsewhere in the text.
+      ['{"a" : 1, "b":2, "a"\t: 3}', '/a'],
+      ['{"a": "say \\"hi\\"", "b": 1, "b" : 2}', '/b'],
+      ['{"q\\"":1,"q\\"":2}', '/q"'],
     ] as const) {
       expect([text, duplicateKeyIn(text, JSON.parse(text))]).toEqual([text, at]);
       expect(findDuplicateKey(text)).toBe(at);
