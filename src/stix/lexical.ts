@@ -52,8 +52,10 @@ export function isStixIdentifier(s: string): boolean {
   }
   const version = s.charCodeAt(u + 14);
   if (version < 49 || version > 53) return false;
-  const variant = s.charCodeAt(u + 19) | 0x20; // 8, 9, a, b (upper case folded)
-  if (variant !== 56 && variant !== 57 && variant !== 97 && variant !== 98) return false;
+  // 8, 9, a, b or A, B. Only letters are folded: folding every character would take U+0018 and U+0019 for 8 and 9.
+  const variant = s.charCodeAt(u + 19);
+  const letter = variant | 0x20;
+  if (variant !== 56 && variant !== 57 && letter !== 97 && letter !== 98) return false;
   return (
     isHexRun(s, u, u + 8) &&
     isHexRun(s, u + 9, u + 13) &&
