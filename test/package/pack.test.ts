@@ -61,6 +61,15 @@ describe('the packed package', () => {
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toContain('Apache License');
   });
 
+  it('ships the validate bundle with a code cache, made on pack, that the installed bin uses', () => {
+    const cli = join(project, 'node_modules', pkg.name, 'dist', 'cli');
+    const script = `
+      import * as io from ${JSON.stringify(join(cli, 'io.js'))};
+      import { loadCachedBundle } from ${JSON.stringify(join(cli, 'load-cached-bundle.js'))};
+      console.log(loadCachedBundle(${JSON.stringify(join(cli, 'validate-command.cjs'))}, { provided: { './io.js': io } }).cache);`;
+    expect(run('node', ['--input-type=module', '-e', script], project)).toBe('used\n');
+  });
+
   it('installs no native SQLite driver and warns about no engine', () => {
     expect(existsSync(join(project, 'node_modules', 'better-sqlite3'))).toBe(false);
     expect(installLog).not.toMatch(/EBADENGINE/);
