@@ -10,6 +10,9 @@
  * CommonJS, because V8 takes cached data only for a script (`vm.Script`), not for an ES module; `import.meta.url`
  * becomes the bundle file's own URL, so schemas and the worker script resolve as they do from dist/cli/.
  *
+ * `tsc` alone does not touch the bundle, and `main` runs the bundle whenever there is one: after compiling changed
+ * sources, bundle again (`npm run build`, or `npm run build:validate` after `tsc`; the tests' build does both).
+ *
  * Plain JavaScript, so that it runs wherever the package is built (`npm ci`, `npm pack`, a git install) with Node and
  * the dev dependencies alone.
  */
