@@ -4,9 +4,10 @@ import type { TextSpan } from './input-checks.js';
 /**
  * The ids an input has shown, each with where the text of its first version lies: the index `duplicate-version`
  * consults once per object. Most ids of a feed come once, so this is the common path of the check across an input,
- * and it keeps no string of the id or of `modified` (only a seeded 64-bit hash of the id, the span and the pointer):
+ * and it keeps no string of the id or of `modified` (only a seeded 32-bit hash of the id, the span and the pointer):
  * a `Map` keyed by 100,000 ids cost the `validate` command some 6% of its time, mostly in cache misses on the map's
- * entries and on the id strings it kept alive, and in the collector moving those strings.
+ * entries and on the id strings it kept alive, and in the collector moving those strings. Each slot holds its
+ * entry's hash beside the entry number, so a lookup for a new id reads one place in memory.
  *
  * An id whose hash matches an entry's is confirmed by the caller (reading the first version back, or asking where
  * the id was moved), so a hash collision costs a read-back and never merges two ids. The hash is seeded per table
@@ -15,10 +16,11 @@ import type { TextSpan } from './input-checks.js';
  * an id that finds no free slot within them is refused ({@link add} returns -1) and the caller keeps it elsewhere.
  */
 export class FirstVersions {
-  /** Entry number + 1 per slot; 0 is a free slot. Capacity is a power of two, at most half full. */
-  #slots = new Int32Array(1 << 12);
-  #hashA = new Int32Array(1 << 11);
-  #hashB = new Int32Array(1 << 11);
+  /**
+   * Two Int32 per slot: the entry number + 1 (0: a free slot) and the entry's hash. Slots are a power of two, at most
+   * half of them taken.
+   */
+  #slots = new Int32Array(2 << 12);
   #offset = new Float64Array(1 << 11);
   #length = new Float64Array(1 << 11);
   /** 1 for an entry whose versions the caller now keeps elsewhere (by exact id): its span no longer matters. */
@@ -27,21 +29,16 @@ export class FirstVersions {
   #count = 0;
   /** One more than the farthest any entry lies from the slot its hash points at: how far a lookup must look. */
   #reach = 0;
-  readonly #seedA: number;
-  readonly #seedB: number;
+  readonly #seed: number;
+  readonly #maxProbe: number;
   // The hash of the id last looked up, which add() then inserts without hashing it again.
   #hashedId: string | undefined;
-  #lastA = 0;
-  #lastB = 0;
-
-  readonly #maxProbe: number;
+  #lastHash = 0;
 
   /** @param options.maxProbe how far from its hash's slot an id may be placed (default {@link MAX_PROBE}). */
   constructor(options: { readonly maxProbe?: number } = {}) {
     this.#maxProbe = options.maxProbe ?? MAX_PROBE;
-    const seeds = randomFillSync(new Int32Array(2));
-    this.#seedA = seeds[0] as number;
-    this.#seedB = seeds[1] as number;
+    this.#seed = randomFillSync(new Int32Array(1))[0] as number;
   }
 
   /** Entries so far. */
@@ -53,16 +50,14 @@ export class FirstVersions {
    * The entry of `id`: the first entry whose hash equals the id's and that `isId` confirms, or -1 when there is none.
    */
   find(id: string, isId: (entry: number) => boolean): number {
-    this.#hash(id);
-    const a = this.#lastA;
-    const b = this.#lastB;
-    const mask = this.#slots.length - 1;
-    let slot = a & mask;
+    const h = this.#hash(id);
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
+    let slot = h & mask;
     for (let probe = 0; probe < this.#reach; probe++) {
-      const taken = this.#slots[slot] as number;
+      const taken = slots[2 * slot] as number;
       if (taken === 0) return -1;
-      const entry = taken - 1;
-      if (this.#hashA[entry] === a && this.#hashB[entry] === b && isId(entry)) return entry;
+      if (slots[2 * slot + 1] === h && isId(taken - 1)) return taken - 1;
       slot = (slot + 1) & mask;
     }
     return -1;
@@ -74,23 +69,27 @@ export class FirstVersions {
    * is free within the probe limit of where its hash points: the caller must keep this id elsewhere.
    */
   add(id: string, pointer: string, span: TextSpan | undefined): number {
-    this.#hash(id);
-    if (2 * (this.#count + 1) > this.#slots.length) this.#grow();
-    const slot = this.#freeSlot(this.#lastA);
-    if (slot < 0) return -1;
-    const distance = (slot - this.#lastA) & (this.#slots.length - 1);
+    const h = this.#hash(id);
+    if (2 * (this.#count + 1) > this.#slots.length >> 1) this.#grow();
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
+    let slot = h & mask;
+    let distance = 0;
+    while (slots[2 * slot] !== 0) {
+      if (++distance >= this.#maxProbe) return -1;
+      slot = (slot + 1) & mask;
+    }
     if (distance >= this.#reach) this.#reach = distance + 1;
     const entry = this.#count++;
-    if (entry === this.#hashA.length) this.#growEntries();
-    this.#hashA[entry] = this.#lastA;
-    this.#hashB[entry] = this.#lastB;
+    if (entry === this.#offset.length) this.#growEntries();
     if (span === undefined) this.#moved[entry] = 1;
     else {
       this.#offset[entry] = span.offset;
       this.#length[entry] = span.length;
     }
     this.#pointer.push(pointer);
-    this.#slots[slot] = entry + 1;
+    slots[2 * slot] = entry + 1;
+    slots[2 * slot + 1] = h;
     return entry;
   }
 
@@ -115,46 +114,37 @@ export class FirstVersions {
   }
 
   /**
-   * Two independent 32-bit hashes of `s` from the table's seeds (multiply-xor rounds over its UTF-16 units, each
-   * finished with an avalanche so that the low bits, which pick the slot, depend on every unit).
+   * A 32-bit hash of `s` from the table's seed: a multiply-xorshift round per UTF-16 unit, finished with an
+   * avalanche so that the low bits, which pick the slot, depend on every unit.
    */
-  #hash(s: string): void {
-    if (s === this.#hashedId) return;
-    let a = this.#seedA;
-    let b = this.#seedB;
+  #hash(s: string): number {
+    if (s === this.#hashedId) return this.#lastHash;
+    let h = this.#seed;
     const n = s.length;
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
+      h = Math.imul(h ^ s.charCodeAt(i), 0x5bd1e995);
+      h ^= h >>> 15;
     }
-    this.#lastA = avalanche(a ^ n);
-    this.#lastB = avalanche(b + n);
+    this.#lastHash = avalanche(h ^ n);
     this.#hashedId = s;
-  }
-
-  #freeSlot(hashA: number): number {
-    const mask = this.#slots.length - 1;
-    let slot = hashA & mask;
-    for (let probe = 0; probe < this.#maxProbe; probe++) {
-      if (this.#slots[slot] === 0) return slot;
-      slot = (slot + 1) & mask;
-    }
-    return -1;
+    return this.#lastHash;
   }
 
   /** Doubles the slots and places every entry again, measuring the reach anew. */
   #grow(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
+    const old = this.#slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
     let reach = 0;
-    for (let entry = 0; entry < this.#count; entry++) {
-      const home = (this.#hashA[entry] as number) & mask;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      const h = old[i + 1] as number;
+      const home = h & mask;
       // At most half full, so a free slot always comes; the reach stays exact whatever the distance.
       let slot = home;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[i] as number;
+      slots[2 * slot + 1] = h;
       const distance = (slot - home) & mask;
       if (distance >= reach) reach = distance + 1;
     }
@@ -163,9 +153,7 @@ export class FirstVersions {
   }
 
   #growEntries(): void {
-    const n = this.#hashA.length * 2;
-    this.#hashA = copiedInto(new Int32Array(n), this.#hashA);
-    this.#hashB = copiedInto(new Int32Array(n), this.#hashB);
+    const n = this.#offset.length * 2;
     this.#offset = copiedInto(new Float64Array(n), this.#offset);
     this.#length = copiedInto(new Float64Array(n), this.#length);
     this.#moved = copiedInto(new Uint8Array(n), this.#moved);
@@ -187,7 +175,7 @@ function avalanche(h: number): number {
   return h ^ (h >>> 16);
 }
 
-function copiedInto<T extends Int32Array | Float64Array | Uint8Array>(to: T, from: T): T {
+function copiedInto<T extends Float64Array | Uint8Array>(to: T, from: T): T {
   to.set(from);
   return to;
 }

@@ -27,7 +27,7 @@ describe('FirstVersions', () => {
     const t = new FirstVersions();
     const id = idOf(1);
     const first = t.add(id, '/0', { offset: 0, length: 10 });
-    // Same hash (the same string), not confirmed: as for two ids colliding in all 64 bits.
+    // Same hash (the same string), not confirmed: as for two ids whose 32-bit hashes collide.
     expect(t.find(id, () => false)).toBe(-1);
     const second = t.add(id, '/1', { offset: 11, length: 10 });
     expect(second).not.toBe(first);
