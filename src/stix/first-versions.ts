@@ -10,8 +10,8 @@ import type { TextSpan } from './input-checks.js';
  * entry's hash beside the entry number, so a lookup for a new id reads one place in memory.
  *
  * An id whose hash matches an entry's is confirmed by the caller (reading the first version back, or asking where
- * the id was moved), so a hash collision costs a read-back and never merges two ids. The hash is seeded per table
- * from the system's random source and an id is placed at most {@link MAX_PROBE} slots from where its hash points, so
+ * the id was moved), so a hash collision costs a read-back and never merges two ids. The hash is seeded from the
+ * system's random source (once per process, so that validating one object stays cheap) and an id is placed at most {@link MAX_PROBE} slots from where its hash points, so
  * input built to collide (another lab's feed is hostile until verified) can cost at most that many probes an object:
  * an id that finds no free slot within them is refused ({@link add} returns -1) and the caller keeps it elsewhere.
  */
@@ -20,11 +20,12 @@ export class FirstVersions {
    * Two Int32 per slot: the entry number + 1 (0: a free slot) and the entry's hash. Slots are a power of two, at most
    * half of them taken.
    */
-  #slots = new Int32Array(2 << 12);
-  #offset = new Float64Array(1 << 11);
-  #length = new Float64Array(1 << 11);
+  // Small at first: validate() of one object makes a table too.
+  #slots = new Int32Array(2 * 16);
+  #offset = new Float64Array(8);
+  #length = new Float64Array(8);
   /** 1 for an entry whose versions the caller now keeps elsewhere (by exact id): its span no longer matters. */
-  #moved = new Uint8Array(1 << 11);
+  #moved = new Uint8Array(8);
   readonly #pointer: string[] = [];
   #count = 0;
   /** One more than the farthest any entry lies from the slot its hash points at: how far a lookup must look. */
@@ -38,7 +39,7 @@ export class FirstVersions {
   /** @param options.maxProbe how far from its hash's slot an id may be placed (default {@link MAX_PROBE}). */
   constructor(options: { readonly maxProbe?: number } = {}) {
     this.#maxProbe = options.maxProbe ?? MAX_PROBE;
-    this.#seed = randomFillSync(new Int32Array(1))[0] as number;
+    this.#seed = processSeed ??= randomFillSync(new Int32Array(1))[0] as number;
   }
 
   /** Entries so far. */
@@ -159,6 +160,9 @@ export class FirstVersions {
     this.#moved = copiedInto(new Uint8Array(n), this.#moved);
   }
 }
+
+/** The hash seed of every table of this process (or thread), drawn from the system's random source on first use. */
+let processSeed: number | undefined;
 
 /**
  * How far from where its hash points an id may be placed: far beyond what random hashes at half load need (with
