@@ -244,26 +244,4 @@ describe('uuidV5', () => {
       expect(uuidV5(name, NS)).toBe(referenceUuidV5(NS, name));
     }
   });
-
-  it('isUuidV5Of accepts exactly the reference UUID, in either case, at an offset, and no one-character change of it', async () => {
-    const { isUuidV5Of } = await import('../../src/stix/uuid-v5.js');
-    for (const name of ['{"value":"198.51.100.3"}', 'a', 'bücher.example', 'x'.repeat(1366)]) {
-      const uuid = referenceUuidV5(NS, name);
-      const id = `ipv4-addr--${uuid}`;
-      expect(isUuidV5Of(id, 11, name, NS)).toBe(true);
-      expect(isUuidV5Of(`ipv4-addr--${uuid.toUpperCase()}`, 11, name, NS)).toBe(true);
-      expect(isUuidV5Of(id, 10, name, NS)).toBe(false);
-      expect(isUuidV5Of(id + '0', 11, name, NS)).toBe(false);
-      expect(isUuidV5Of(id, 11, name + ' ', NS)).toBe(false);
-      for (let i = 0; i < 36; i++) {
-        const c = uuid.charCodeAt(i);
-        // Other hex digits, a dash, a letter past f, and the code units one bit 5 or bit 6 away (bit 5 of a digit gives
-        // a control character that folding every unit would take for it; of a letter, the other case, which passes).
-        for (const other of ['0', '5', '9', 'a', 'f', 'g', '-', String.fromCharCode(c ^ 0x20), String.fromCharCode(c ^ 0x40)]) {
-          if (other.toLowerCase() === uuid[i]) continue;
-          expect([i, other, isUuidV5Of(`ipv4-addr--${uuid.slice(0, i)}${other}${uuid.slice(i + 1)}`, 11, name, NS)]).toEqual([i, other, false]);
-        }
-      }
-    }
-  });
 });
