@@ -18,6 +18,7 @@ writeFileSync(
     'export const SOURCE_DIGEST: string = "";',
     'export const STANDARD_VALIDATORS: Readonly<Record<string, (value: unknown) => boolean>> = {};',
     'export const EXTENSION_VALIDATORS: Readonly<Record<string, (value: unknown) => boolean>> = {};',
+    'export const PRESENCE_NAMES: Readonly<Record<string, readonly string[]>> = {};',
     '',
   ].join('\n'),
 );

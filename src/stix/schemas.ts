@@ -17,7 +17,8 @@ import type { Diagnostic } from './diagnostic.js';
 import { escapePointerToken } from './diagnostic.js';
 import type { JsonSchema, RegisteredExtension } from './extension-registry.js';
 import { getExtension, getExtensionForObjectType, listExtensions, onExtensionRegistered } from './extension-registry.js';
-import { EXTENSION_VALIDATORS, SOURCE_DIGEST, STANDARD_VALIDATORS } from './generated/validators.js';
+import { EXTENSION_VALIDATORS, PRESENCE_NAMES, SOURCE_DIGEST, STANDARD_VALIDATORS } from './generated/validators.js';
+import { presenceMask, presenceTable, schemaPresence } from './schema-presence.js';
 import { STIX_FORMATS } from './stix-formats.js';
 
 export { STIX_FORMATS } from './stix-formats.js';
@@ -239,6 +240,9 @@ function extensionEntry(ext: RegisteredExtension): ExtensionEntry {
   return entry !== undefined && entry.ext === ext ? entry : compileExtension(ext);
 }
 
+/** Presence tables of the standard types whose generated validator is in use. */
+const presenceTables = new Map<string, ReadonlyMap<string, number>>();
+
 function standardValidator(type: string): ValidateFunction | undefined {
   const known = standardValidators.get(type);
   if (known !== undefined) return known;
@@ -247,6 +251,9 @@ function standardValidator(type: string): ValidateFunction | undefined {
   const generated = useGenerated() ? STANDARD_VALIDATORS[type] : undefined;
   const validate = generated !== undefined ? (generated as ValidateFunction) : ajv().getSchema(SCHEMA_BASE_URI + path);
   if (validate === undefined) throw new Error(`schema ${path} is missing from ${SCHEMA_DIR}`);
+  // Generated validators skip reads of absent properties given the presence bits (see schema-presence.ts).
+  const names = generated !== undefined ? PRESENCE_NAMES[type] : undefined;
+  if (names !== undefined) presenceTables.set(type, presenceTable(names));
   compilations++;
   standardValidators.set(type, validate);
   return validate;
@@ -282,7 +289,20 @@ export function schemaDiagnosticsInto(value: Record<string, unknown>, pointer: s
   const validate = standardValidators.get(type) ?? standardValidator(type);
   let found: Diagnostic[];
   if (validate !== undefined) {
-    if (validate(value)) return;
+    const table = presenceTables.get(type);
+    let valid: boolean;
+    if (table === undefined) {
+      valid = validate(value) as boolean;
+    } else {
+      schemaPresence.mask = presenceMask(value, table);
+      schemaPresence.of = value;
+      try {
+        valid = validate(value) as boolean;
+      } finally {
+        schemaPresence.of = undefined;
+      }
+    }
+    if (valid) return;
     found = toDiagnostics(validate.errors, pointer, type);
   } else {
     const ext = getExtensionForObjectType(type);
