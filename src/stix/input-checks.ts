@@ -310,11 +310,13 @@ export class InputChecks implements ObjectChecks {
   /** The `modified` of every version of `id` seen, in input order. */
   #modifiedOf(id: string): string[] | undefined {
     this.#lookingFor = id;
-    const entry = this.#firsts.find(id, this.#isId);
-    if (entry >= 0 && !this.#firsts.moved(entry)) {
-      const modified = this.#firstOf(entry).modified;
+    let entry: number;
+    try {
+      entry = this.#firsts.find(id, this.#isId);
+      if (entry >= 0 && !this.#firsts.moved(entry)) return [String(this.#firstOf(entry).modified)];
+    } finally {
+      // Texts read back to confirm hash matches are not kept past the call.
       this.#held = undefined;
-      return [String(modified)];
     }
     if (entry < 0 && !this.#refused) return undefined;
     const known = this.#stored(id);
