@@ -3,6 +3,7 @@ import { entityCount } from './accounts.js';
 import type { AccountState, AccountTable } from './accounts.js';
 import { UnionFind } from './union-find.js';
 import type { Detector, Finding } from './signals.js';
+import { copiedInto } from '../typed-arrays.js';
 
 /**
  * Synchronised timing across accounts, two ways:
@@ -23,12 +24,6 @@ const PHASES = 360;
 const PHASE_MS = 10_000;
 /** Active minutes remembered per account; busier accounts are not synchronised in this sense anyway. */
 const MAX_MINUTES = 256;
-
-/** `larger` with `old`'s values at its start (the rest keeps what `larger` was filled with). */
-function copiedInto<T extends Uint16Array | Int32Array | Float64Array>(larger: T, old: T): T {
-  larger.set(old);
-  return larger;
-}
 
 function hotThreshold(median: number): number {
   return median + 6 * Math.sqrt(median) + 8;

@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { copiedInto } from '../typed-arrays.js';
 import type { TextSpan } from './input-checks.js';
 
 /**
@@ -177,9 +178,4 @@ function avalanche(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
-}
-
-function copiedInto<T extends Float64Array | Uint8Array>(to: T, from: T): T {
-  to.set(from);
-  return to;
 }

@@ -262,14 +262,9 @@ export class InputChecks implements ObjectChecks {
     this.#firsts.markMoved(entry);
   }
 
-  /** The versions of `id` seen so far, from the map. */
-  #stored(id: string): Version | Map<string, Version> | undefined {
-    return this.#versions.get(id);
-  }
-
   #addVersion(id: string, modified: string, pointer: string, version: Version, out: Diagnostic[], text?: string): void {
     // Keyed by id alone, a string JSON.parse has already made: no id + modified key to build and hash per object.
-    const known = this.#stored(id);
+    const known = this.#versions.get(id);
     const first = known === undefined ? undefined : known instanceof Map ? known.get(modified) : known.modified === modified ? known : undefined;
     if (first === undefined) {
       if (known === undefined) this.#versions.set(id, version);
@@ -319,7 +314,7 @@ export class InputChecks implements ObjectChecks {
       this.#held = undefined;
     }
     if (entry < 0 && !this.#refused) return undefined;
-    const known = this.#stored(id);
+    const known = this.#versions.get(id);
     if (known === undefined) return undefined;
     return known instanceof Map ? [...known.keys()] : [known.modified];
   }

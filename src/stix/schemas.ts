@@ -184,8 +184,17 @@ export function schemaCompilationCount(): number {
   return compilations;
 }
 
-/** Standard type → compiled validator, filled on first use of each type. */
-const standardValidators = new Map<string, ValidateFunction>();
+/**
+ * A standard type's validator, and for a generated one the presence table its reads of absent properties are
+ * skipped by (see schema-presence.ts).
+ */
+interface StandardValidator {
+  readonly validate: ValidateFunction;
+  readonly presence: ReadonlyMap<string, number> | undefined;
+}
+
+/** Standard type → its validator, filled on first use of each type. */
+const standardValidators = new Map<string, StandardValidator>();
 /** Extension id → compiled schema; `ext` identity tells whether the registry still holds the same definition. */
 const extensionValidators = new Map<string, ExtensionEntry>();
 
@@ -240,10 +249,7 @@ function extensionEntry(ext: RegisteredExtension): ExtensionEntry {
   return entry !== undefined && entry.ext === ext ? entry : compileExtension(ext);
 }
 
-/** Presence tables of the standard types whose generated validator is in use. */
-const presenceTables = new Map<string, ReadonlyMap<string, number>>();
-
-function standardValidator(type: string): ValidateFunction | undefined {
+function standardValidator(type: string): StandardValidator | undefined {
   const known = standardValidators.get(type);
   if (known !== undefined) return known;
   const path = STANDARD_SCHEMA_PATHS[type];
@@ -251,12 +257,11 @@ function standardValidator(type: string): ValidateFunction | undefined {
   const generated = useGenerated() ? STANDARD_VALIDATORS[type] : undefined;
   const validate = generated !== undefined ? (generated as ValidateFunction) : ajv().getSchema(SCHEMA_BASE_URI + path);
   if (validate === undefined) throw new Error(`schema ${path} is missing from ${SCHEMA_DIR}`);
-  // Generated validators skip reads of absent properties given the presence bits (see schema-presence.ts).
   const names = generated !== undefined ? PRESENCE_NAMES[type] : undefined;
-  if (names !== undefined) presenceTables.set(type, presenceTable(names));
+  const entry: StandardValidator = { validate, presence: names === undefined ? undefined : presenceTable(names) };
   compilations++;
-  standardValidators.set(type, validate);
-  return validate;
+  standardValidators.set(type, entry);
+  return entry;
 }
 
 /** True when `type` is a standard STIX 2.1 type (or `bundle`) or a type defined by a registered extension. */
@@ -286,10 +291,10 @@ export function schemaDiagnostics(value: Record<string, unknown>, pointer: strin
 export function schemaDiagnosticsInto(value: Record<string, unknown>, pointer: string, out: Diagnostic[]): void {
   const type = value['type'];
   if (typeof type !== 'string') return;
-  const validate = standardValidators.get(type) ?? standardValidator(type);
+  const standard = standardValidators.get(type) ?? standardValidator(type);
   let found: Diagnostic[];
-  if (validate !== undefined) {
-    const table = presenceTables.get(type);
+  if (standard !== undefined) {
+    const { validate, presence: table } = standard;
     let valid: boolean;
     if (table === undefined) {
       valid = validate(value) as boolean;
